@@ -1,0 +1,78 @@
+# Percorsi: `make run` to try it, `make test` to test it. Both install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PERCORSI := $(VENV)/bin/percorsi
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install static messages migrate demo serve lint format browser-deps clean
+
+# Find Python 3.12 or newer: pyenv's 3.12 (from .python-version), then python3.13, python3.12, python3.
+PYTHON_FOR_VENV := $(shell for c in python3.14 python3.13 python3.12 python3 python; do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+	  echo "Percorsi needs Python 3.12 or newer, and none was found."; \
+	  echo "Install it (Debian/Ubuntu: 'apt install python3.12 python3.12-venv'; or pyenv: 'pyenv install 3.12')."; \
+	  exit 1; fi
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Percorsi needs Node.js and npm for its front-end packages (apt install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP) static messages
+
+static: $(STAMP) $(NODE_STAMP)
+	@$(PERCORSI) collectstatic --noinput -v 0
+
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y -q gettext >/dev/null; \
+	  else echo "Percorsi needs GNU gettext to compile its translations (apt install gettext)."; exit 1; fi; }
+	@cd src/percorsi && ../../$(PERCORSI) compilemessages -v 0
+
+migrate: install
+	@$(PERCORSI) migrate --noinput -v 0
+
+demo: migrate
+	@$(PERCORSI) demo
+
+run: demo
+	@echo ""
+	@echo "Percorsi is at http://$(HOST):$(PORT)/  (stop it with Ctrl+C)"
+	@$(PERCORSI) runserver $(HOST):$(PORT) --noreload --skip-checks
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@test -x /usr/lib/chromium/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium fonts-noto-core >/dev/null; \
+	  else sudo apt-get install -y -q chromium fonts-noto-core >/dev/null; fi; }
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,1 @@
+"""Percorsi: case management for services that accompany refugees towards autonomy."""

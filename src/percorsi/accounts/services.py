@@ -1,0 +1,23 @@
+"""Writes for users' own accounts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from percorsi.accounts.models import User
+from percorsi.core import audit
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    with transaction.atomic():
+        user.preferred_language = language
+        user.full_clean(exclude=["password"])
+        user._history_user = user  # type: ignore[attr-defined]
+        user.save(update_fields=["preferred_language"])
+        audit.record(action="accounts.user.language_changed", obj=user, data={"language": language})
+    return user
+
+
+def password_changed(*, user: User) -> None:
+    """Record a password change (the change itself is made by Django's form)."""
+    audit.record(action="accounts.user.password_changed", obj=user, actor_id=user.pk)

@@ -1,0 +1,25 @@
+"""Login, logout and failed logins leave an audit entry. A failed login records no e-mail address."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from percorsi.core import audit
+from percorsi.core.models import AuditOutcome
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record(action="accounts.login", obj=user, actor_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record(action="accounts.logout", obj=user, actor_id=user.pk)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    audit.record(action="accounts.login", object_type="accounts.user", outcome=AuditOutcome.DENIED)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from percorsi.core.navigation import areas_for, management_for
+from percorsi.core.selectors import sites_for_user
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the page shell needs: the site, the role, the site switcher and the menu."""
+    site = getattr(request, "site", None)
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"current_site": site, "current_membership": membership, "LANGUAGES": settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["user_sites"] = lambda: sites_for_user(user)
+    if site is not None and membership is not None:
+        context["nav_areas"] = areas_for(site, membership, request.path)
+        context["nav_management"] = management_for(site, membership, request.path)
+    return context

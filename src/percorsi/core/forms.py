@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from percorsi.core.models import AuditOutcome
+from percorsi.core.permissions import ASSIGNABLE_ROLES, Role
+
+
+class VersionedForm(forms.Form):
+    """A form that carries the version of the record it edits, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SiteForm(VersionedForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    city = forms.CharField(label=_("City"), max_length=120)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+
+
+def _role_choices(actor_role: str) -> list[tuple[str, Any]]:
+    allowed = ASSIGNABLE_ROLES.get(actor_role, ())
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class StaffAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    preferred_language = forms.ChoiceField(
+        label=_("Language of the interface"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+
+    def __init__(self, *args: Any, actor_role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor_role)
+
+
+class MembershipForm(VersionedForm):
+    role = forms.ChoiceField(label=_("Role"))
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("Clear it to stop this person's access to the site.")
+    )
+
+    def __init__(self, *args: Any, actor_role: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(actor_role)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(
+        label=_("Action"), required=False, max_length=100, help_text=_("Beginning of the name, e.g. core.membership")
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditOutcome.choices)
+    )
+    actor = forms.IntegerField(label=_("Actor (user number)"), required=False, min_value=1)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

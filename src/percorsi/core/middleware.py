@@ -1,0 +1,92 @@
+"""Request id, and the site of `/s/<site>/...` URLs: resolved once, checked, scoped."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django_scopes import scope
+
+from percorsi.core import audit
+from percorsi.core.selectors import membership_for_site, site_by_slug
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind a trusted proxy, the address it forwarded."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "PERCORSI_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            raw = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for logs and the audit log."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        with audit.audit_context(request_id=request_id, client_ip=client_ip(request)):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SiteMiddleware:
+    """For URLs under `/s/<site>/`: find the site and the user's membership, and scope every query.
+
+    No such site, or no membership in it: 404 (the page does not say whether the site exists).
+    The permission of the view is checked by the view's decorator (403).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.site = None  # type: ignore[attr-defined]
+        request.membership = None  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        actor_id = user.pk if user is not None and user.is_authenticated else None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        slug = match.kwargs.get("site") if match is not None else None
+        if slug is None or actor_id is None:
+            # Anonymous users reach a site URL only to be sent to the login page by the view's
+            # LoginRequiredMiddleware check; no site is resolved for them.
+            with audit.audit_context(actor_id=actor_id):
+                return self.get_response(request)
+
+        site = site_by_slug(slug)
+        if site is None:
+            raise Http404
+        membership = membership_for_site(user=user, site=site)
+        if membership is None:
+            audit.record_denied(
+                action="core.site.accessed", object_type="core.site", object_id=site.pk, actor_id=actor_id
+            )
+            raise Http404
+        request.site = site  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        with (
+            audit.audit_context(actor_id=actor_id, role=membership.role, site_id=site.pk),
+            scope(site=site),
+        ):
+            request.session["last_site"] = site.slug
+            return self.get_response(request)

@@ -1,0 +1,77 @@
+"""The areas of the navigation. An area shows when it is built (its URL exists) and the role may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from percorsi.core.models import Membership, Site
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str | Promise
+    url_name: str
+    permission: str
+    description: str | Promise = ""
+
+
+# In the order of the menu. Later parts of Percorsi add their URL; the menu then shows them.
+AREAS: tuple[Area, ...] = (
+    Area("people", pgettext_lazy("area", "People"), "people:list", "people:read",
+         _("Intake, records, documents and expiring permits")),
+    Area("plans", pgettext_lazy("area", "Plans"), "plans:list", "plans:read",
+         _("Accompaniment plans, goals, reviews and interventions")),
+    Area("jobs", pgettext_lazy("area", "Work"), "jobs:home", "jobs:read",
+         _("Training, recognition of qualifications, CVs, job offers")),
+    Area("language", pgettext_lazy("area", "Italian course"), "language:home", "language:read",
+         _("Courses, enrolment, attendance and levels")),
+    Area("housing", pgettext_lazy("area", "Housing"), "housing:home", "housing:read",
+         _("Housing situations, listings, mediation")),
+    Area("funds", pgettext_lazy("area", "Contributions"), "funds:home", "funds:read",
+         _("Funds, contributions, payments and receipts")),
+    Area("stats", pgettext_lazy("area", "Statistics"), "stats:home", "stats:read",
+         _("Figures and the yearly report")),
+)
+
+# Pages of the site's own management, shown after the areas.
+MANAGEMENT: tuple[Area, ...] = (
+    Area("staff", _("Staff"), "core:staff_list", "staff:read", _("Who works at this site, and in which role")),
+    Area("site", _("Site details"), "core:site_settings", "site:manage", _("Name, city and address of the site")),
+    Area("audit", _("Audit log"), "core:audit_log", "audit:read", _("Who did and saw what, and denied accesses")),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url: str
+    description: str | Promise
+    active: bool = False
+
+
+def _items(areas: tuple[Area, ...], site: Site, membership: Membership, path: str) -> list[NavItem]:
+    items = []
+    for area in areas:
+        if not membership.has(area.permission):
+            continue
+        try:
+            url = reverse(area.url_name, kwargs={"site": site.slug})
+        except NoReverseMatch:
+            continue  # not built yet
+        items.append(NavItem(area.key, area.label, url, area.description, active=path.startswith(url)))
+    return items
+
+
+def areas_for(site: Site, membership: Membership, path: str = "") -> list[NavItem]:
+    return _items(AREAS, site, membership, path)
+
+
+def management_for(site: Site, membership: Membership, path: str = "") -> list[NavItem]:
+    return _items(MANAGEMENT, site, membership, path)

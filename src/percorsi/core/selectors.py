@@ -1,0 +1,80 @@
+"""Reads for sites, memberships and the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from percorsi.accounts.models import User
+from percorsi.core.models import AuditEntry, Membership, Site
+
+
+def site_by_slug(slug: str) -> Site | None:
+    return Site.objects.filter(slug=slug, is_active=True).first()
+
+
+def membership_for_site(*, user: User, site: Site) -> Membership | None:
+    """The user's active membership for this site: the site's own, else an all-sites one."""
+    memberships = [
+        m
+        for m in Membership.objects.filter(user=user, is_active=True).filter(Q(site=site) | Q(site__isnull=True))
+    ]
+    for membership in memberships:
+        if membership.site_id == site.pk:
+            membership.site = site
+            return membership
+    return memberships[0] if memberships else None
+
+
+def sites_for_user(user: User) -> list[Site]:
+    """The active sites the user can open, by name."""
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if memberships.filter(site__isnull=True).exists():
+        return list(Site.objects.filter(is_active=True).order_by("name"))
+    return list(Site.objects.filter(is_active=True, memberships__in=memberships).distinct().order_by("name"))
+
+
+def site_staff(*, site: Site) -> QuerySet[Membership]:
+    """Memberships that give access to this site: its own and the all-sites ones."""
+    return (
+        Membership.objects.filter(Q(site=site) | Q(site__isnull=True))
+        .select_related("user", "site")
+        .order_by("-is_active", "user__full_name", "user__email")
+    )
+
+
+def audit_entries(
+    *,
+    site: Site,
+    action: str = "",
+    outcome: str = "",
+    actor_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """Entries of one site, newest first, with the filters of the auditor's page."""
+    entries = AuditEntry.objects.filter(site_id=site.pk)
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if outcome:
+        entries = entries.filter(outcome=outcome)
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(created_at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        entries = entries.filter(created_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
+    return entries.order_by("-id")
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    return {u.pk: u for u in User.objects.filter(pk__in=ids)}
