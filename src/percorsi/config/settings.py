@@ -154,9 +154,10 @@ if env_bool("PERCORSI_BEHIND_TLS_PROXY", False):
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    # Bootstrap Italia's scripts set inline styles and its stylesheet embeds an icon font; scripts stay strict.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
