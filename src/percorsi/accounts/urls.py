@@ -48,7 +48,9 @@ urlpatterns = [
     path(
         "reset/done/",
         login_not_required(
-            auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="accounts/password_reset_complete.html"
+            )
         ),
         name="password_reset_complete",
     ),

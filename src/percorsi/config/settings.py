@@ -12,7 +12,9 @@ from percorsi.config.env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _CHECKOUT_DIR = PACKAGE_DIR.parent.parent
-_DEFAULT_DATA_DIR = _CHECKOUT_DIR / "var" if (_CHECKOUT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+_DEFAULT_DATA_DIR = (
+    _CHECKOUT_DIR / "var" if (_CHECKOUT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+)
 DATA_DIR = Path(env_str("PERCORSI_DATA_DIR", str(_DEFAULT_DATA_DIR)))
 NODE_MODULES_DIR = Path(env_str("PERCORSI_NODE_MODULES", str(_CHECKOUT_DIR / "node_modules")))
 
@@ -97,7 +99,9 @@ FORM_RENDERER = "percorsi.core.forms_rendering.FormRenderer"
 # Database: SQLite under DATA_DIR by default; DATABASE_URL=postgres://... for a server.
 _DATABASE_URL = env_str("DATABASE_URL", "")
 if _DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("PERCORSI_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(_DATABASE_URL, conn_max_age=env_int("PERCORSI_DB_CONN_MAX_AGE", 60))
+    }
 else:
     DATABASES = {
         "default": {
@@ -154,7 +158,8 @@ if env_bool("PERCORSI_BEHIND_TLS_PROXY", False):
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    # Bootstrap Italia's scripts set inline styles and its stylesheet embeds an icon font; scripts stay strict.
+    # Bootstrap Italia's scripts set inline styles and its stylesheet embeds an icon font;
+    # scripts stay strict.
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF, "data:"],
@@ -197,7 +202,23 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "uploads"
 
-EMAIL_BACKEND = env_str("PERCORSI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed on the console unless an SMTP server is configured.
+_SMTP_HOST = env_str("PERCORSI_SMTP_HOST", "")
+if _SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _SMTP_HOST,
+                "port": env_int("PERCORSI_SMTP_PORT", 587),
+                "username": env_str("PERCORSI_SMTP_USER", ""),
+                "password": env_str("PERCORSI_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("PERCORSI_SMTP_STARTTLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("PERCORSI_FROM_EMAIL", "percorsi@localhost")
 
 # Logs carry ids, never personal data: no request bodies, no query strings.

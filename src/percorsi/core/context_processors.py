@@ -13,7 +13,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page shell needs: the site, the role, the site switcher and the menu."""
     site = getattr(request, "site", None)
     membership = getattr(request, "membership", None)
-    context: dict[str, Any] = {"current_site": site, "current_membership": membership, "LANGUAGES": settings.LANGUAGES}
+    context: dict[str, Any] = {
+        "current_site": site,
+        "current_membership": membership,
+        "LANGUAGES": settings.LANGUAGES,
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["user_sites"] = lambda: sites_for_user(user)

@@ -46,10 +46,9 @@ def site_permission_required(permission: str) -> Callable[[View], View]:
     return decorator
 
 
-M = TypeVar("M", bound=models.Model)
-
-
-def get_site_object_or_404(model: type[M], request: HttpRequest, pk: Any, *, action: str) -> M:
+def get_site_object_or_404[M: models.Model](
+    model: type[M], request: HttpRequest, pk: Any, *, action: str
+) -> M:
     """Load an object of the request's site; an object of another site is a 404 with an audit entry.
 
     `model` must be site-owned (scoped by the middleware); the lookup outside the scope only decides
@@ -58,7 +57,9 @@ def get_site_object_or_404(model: type[M], request: HttpRequest, pk: Any, *, act
         return model.objects.get(pk=pk)  # type: ignore[attr-defined]
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         with scopes_disabled():
-            other = model.objects.filter(pk=pk).values_list("site_id", flat=True).first() if _is_int(pk) else None  # type: ignore[attr-defined]
+            other = (
+                model.objects.filter(pk=pk).values_list("site_id", flat=True).first() if _is_int(pk) else None
+            )  # type: ignore[attr-defined]
         if other is not None:
             audit.record_denied(action=action, object_type=model._meta.label_lower, object_id=pk)
         raise Http404 from None

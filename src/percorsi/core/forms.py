@@ -53,15 +53,20 @@ class MembershipForm(VersionedForm):
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(
-        label=_("Action"), required=False, max_length=100, help_text=_("Beginning of the name, e.g. core.membership")
+        label=_("Action"),
+        required=False,
+        max_length=100,
+        help_text=_("Beginning of the name, e.g. core.membership"),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("Any"))] + list(AuditOutcome.choices)
+        label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )
     actor = forms.IntegerField(label=_("Actor (user number)"), required=False, min_value=1)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:

@@ -39,7 +39,9 @@ def _display(record: Any, field_name: str, value: Any) -> Any:
 
 def history_rows(obj: models.Model, *, limit: int = 200) -> list[HistoryRow]:
     """The newest changes first, each with the fields it changed (before and after)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])  # type: ignore[attr-defined]
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )  # type: ignore[attr-defined]
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -56,5 +58,7 @@ def history_rows(obj: models.Model, *, limit: int = 200) -> list[HistoryRow]:
                         after=_display(record, change.field, change.new),
                     )
                 )
-        rows.append(HistoryRow(record.history_date, record.history_user, _KINDS.get(record.history_type, ""), changes))
+        rows.append(
+            HistoryRow(record.history_date, record.history_user, _KINDS.get(record.history_type, ""), changes)
+        )
     return rows

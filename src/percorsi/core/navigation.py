@@ -23,27 +23,76 @@ class Area:
 
 # In the order of the menu. Later parts of Percorsi add their URL; the menu then shows them.
 AREAS: tuple[Area, ...] = (
-    Area("people", pgettext_lazy("area", "People"), "people:list", "people:read",
-         _("Intake, records, documents and expiring permits")),
-    Area("plans", pgettext_lazy("area", "Plans"), "plans:list", "plans:read",
-         _("Accompaniment plans, goals, reviews and interventions")),
-    Area("jobs", pgettext_lazy("area", "Work"), "jobs:home", "jobs:read",
-         _("Training, recognition of qualifications, CVs, job offers")),
-    Area("language", pgettext_lazy("area", "Italian course"), "language:home", "language:read",
-         _("Courses, enrolment, attendance and levels")),
-    Area("housing", pgettext_lazy("area", "Housing"), "housing:home", "housing:read",
-         _("Housing situations, listings, mediation")),
-    Area("funds", pgettext_lazy("area", "Contributions"), "funds:home", "funds:read",
-         _("Funds, contributions, payments and receipts")),
-    Area("stats", pgettext_lazy("area", "Statistics"), "stats:home", "stats:read",
-         _("Figures and the yearly report")),
+    Area(
+        "people",
+        pgettext_lazy("area", "People"),
+        "people:list",
+        "people:read",
+        _("Intake, records, documents and expiring permits"),
+    ),
+    Area(
+        "plans",
+        pgettext_lazy("area", "Plans"),
+        "plans:list",
+        "plans:read",
+        _("Accompaniment plans, goals, reviews and interventions"),
+    ),
+    Area(
+        "jobs",
+        pgettext_lazy("area", "Work"),
+        "jobs:home",
+        "jobs:read",
+        _("Training, recognition of qualifications, CVs, job offers"),
+    ),
+    Area(
+        "language",
+        pgettext_lazy("area", "Italian course"),
+        "language:home",
+        "language:read",
+        _("Courses, enrolment, attendance and levels"),
+    ),
+    Area(
+        "housing",
+        pgettext_lazy("area", "Housing"),
+        "housing:home",
+        "housing:read",
+        _("Housing situations, listings, mediation"),
+    ),
+    Area(
+        "funds",
+        pgettext_lazy("area", "Contributions"),
+        "funds:home",
+        "funds:read",
+        _("Funds, contributions, payments and receipts"),
+    ),
+    Area(
+        "stats",
+        pgettext_lazy("area", "Statistics"),
+        "stats:home",
+        "stats:read",
+        _("Figures and the yearly report"),
+    ),
 )
 
 # Pages of the site's own management, shown after the areas.
 MANAGEMENT: tuple[Area, ...] = (
-    Area("staff", _("Staff"), "core:staff_list", "staff:read", _("Who works at this site, and in which role")),
-    Area("site", _("Site details"), "core:site_settings", "site:manage", _("Name, city and address of the site")),
-    Area("audit", _("Audit log"), "core:audit_log", "audit:read", _("Who did and saw what, and denied accesses")),
+    Area(
+        "staff", _("Staff"), "core:staff_list", "staff:read", _("Who works at this site, and in which role")
+    ),
+    Area(
+        "site",
+        _("Site details"),
+        "core:site_settings",
+        "site:manage",
+        _("Name, city and address of the site"),
+    ),
+    Area(
+        "audit",
+        _("Audit log"),
+        "core:audit_log",
+        "audit:read",
+        _("Who did and saw what, and denied accesses"),
+    ),
 )
 
 

@@ -104,9 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DESK_VOLUNTEER: frozenset({"site:view", "people:read", "jobs:read", "jobs:write"}),
     # Courses; a learner's name and language profile are shown through the course pages only.
     Role.TEACHER: frozenset({"site:view", "language:read", "language:write"}),
-    Role.ACCOUNTANT: frozenset(
-        {"site:view", "funds:read", "funds:pay", "funds:manage", "stats:read"}
-    ),
+    Role.ACCOUNTANT: frozenset({"site:view", "funds:read", "funds:pay", "funds:manage", "stats:read"}),
     # The data protection officer: the audit log and privacy duties, no case content.
     Role.AUDITOR: frozenset({"site:view", "audit:read", "privacy:manage"}),
     # Reserved for the person's own portal (a later part of Percorsi); no staff page admits it.

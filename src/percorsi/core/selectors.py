@@ -17,10 +17,9 @@ def site_by_slug(slug: str) -> Site | None:
 
 def membership_for_site(*, user: User, site: Site) -> Membership | None:
     """The user's active membership for this site: the site's own, else an all-sites one."""
-    memberships = [
-        m
-        for m in Membership.objects.filter(user=user, is_active=True).filter(Q(site=site) | Q(site__isnull=True))
-    ]
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True).filter(Q(site=site) | Q(site__isnull=True))
+    )
     for membership in memberships:
         if membership.site_id == site.pk:
             membership.site = site
@@ -72,7 +71,9 @@ def audit_entries(
     if date_from:
         entries = entries.filter(created_at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
     if date_to:
-        entries = entries.filter(created_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
+        entries = entries.filter(
+            created_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+        )
     return entries.order_by("-id")
 
 

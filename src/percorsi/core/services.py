@@ -101,6 +101,11 @@ def membership_update(
             action="core.membership.updated",
             obj=current,
             site_id=current.site_id,
-            data={"role_before": before_role, "role": role, "active_before": before_active, "active": is_active},
+            data={
+                "role_before": before_role,
+                "role": role,
+                "active_before": before_active,
+                "active": is_active,
+            },
         )
     return current

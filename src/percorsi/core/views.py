@@ -93,7 +93,10 @@ def staff_new(request: HttpRequest, site: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Access given. The new colleague sets a password with “Forgot your password?” on the login page."),
+                _(
+                    "Access given. The new colleague chooses a password with “Forgot your password?” "
+                    "on the login page."
+                ),
             )
             return redirect("core:staff_list", site=site)
     return render(request, "core/staff_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -110,9 +113,8 @@ def staff_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     membership = _site_membership_or_404(request, pk)
     initial = {"role": membership.role, "is_active": membership.is_active, "version": membership.version}
     form = MembershipForm(request.POST or None, initial=initial, actor_role=request.membership.role)
-    editable = (
-        membership.pk != request.membership.pk
-        and membership.role in ASSIGNABLE_ROLES.get(request.membership.role, ())
+    editable = membership.pk != request.membership.pk and membership.role in ASSIGNABLE_ROLES.get(
+        request.membership.role, ()
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +159,12 @@ def staff_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @site_permission_required("site:manage")
 def site_settings(request: HttpRequest, site: str) -> HttpResponse:
     current = request.site
-    initial = {"name": current.name, "city": current.city, "address": current.address, "version": current.version}
+    initial = {
+        "name": current.name,
+        "city": current.city,
+        "address": current.address,
+        "version": current.version,
+    }
     form = SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +210,10 @@ def audit_log(request: HttpRequest, site: str) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actors = selectors.users_by_id({e.actor_id for e in page.object_list if e.actor_id})
     role_labels = dict(Role.choices)
-    rows = [(entry, actors.get(entry.actor_id), role_labels.get(entry.role, entry.role)) for entry in page.object_list]
+    rows = [
+        (entry, actors.get(entry.actor_id), role_labels.get(entry.role, entry.role))
+        for entry in page.object_list
+    ]
     audit.record(action="core.audit.viewed", object_type="core.site", object_id=request.site.pk)
     query = request.GET.copy()
     query.pop("page", None)

@@ -29,6 +29,10 @@ class Command(BaseCommand):
         if problem is None:
             self.stdout.write(self.style.SUCCESS(f"Audit log intact: {checked} entries checked."))
             return
-        self.stderr.write(self.style.ERROR("Audit log tampered with: " + _REASONS[problem.reason].format(id=problem.entry_id)))
+        self.stderr.write(
+            self.style.ERROR(
+                "Audit log tampered with: " + _REASONS[problem.reason].format(id=problem.entry_id)
+            )
+        )
         self.stderr.write(f"{checked} entries before it are intact.")
         sys.exit(1)

@@ -15,7 +15,12 @@ from percorsi.core.permissions import Role
 DEMO_PASSWORD = "percorsi-demo"  # noqa: S105  (printed for the demonstration; never used outside it)
 DEMO_SITES = [
     {"slug": "roma", "name": "Roma", "city": "Roma", "address": "Via Prenestina 45, 00176 Roma"},
-    {"slug": "vicenza", "name": "Vicenza", "city": "Vicenza", "address": "Contrà San Marco 12, 36100 Vicenza"},
+    {
+        "slug": "vicenza",
+        "name": "Vicenza",
+        "city": "Vicenza",
+        "address": "Contrà San Marco 12, 36100 Vicenza",
+    },
 ]
 STAFF_ROLES = [
     Role.ADMINISTRATOR,
@@ -30,7 +35,15 @@ ADMIN_EMAIL = "admin@percorsi.demo"
 
 # Plausible names for the demonstration staff, one per role and site.
 _STAFF_NAMES = {
-    "roma": ["Giulia Ferri", "Marco Bellini", "Sara Conti", "Luca Martini", "Anna Romano", "Paolo Greco", "Elena Riva"],
+    "roma": [
+        "Giulia Ferri",
+        "Marco Bellini",
+        "Sara Conti",
+        "Luca Martini",
+        "Anna Romano",
+        "Paolo Greco",
+        "Elena Riva",
+    ],
     "vicenza": [
         "Chiara Zanon",
         "Davide Pozzan",
