@@ -124,3 +124,25 @@ def areas_for(site: Site, membership: Membership, path: str = "") -> list[NavIte
 
 def management_for(site: Site, membership: Membership, path: str = "") -> list[NavItem]:
     return _items(MANAGEMENT, site, membership, path)
+
+
+# What each role does in Percorsi, in one sentence, for its home page (DOMAIN.md, "Who uses it").
+ROLE_INTROS: dict[str, str | Promise] = {
+    "administrator": _(
+        "You look after the sites, the staff accounts and their roles, and the reference data."
+    ),
+    "coordinator": _(
+        "You follow the site's cases with the operators, approve contributions, close plans "
+        "and look after the site's staff."
+    ),
+    "operator": _(
+        "You open and follow cases, write the plans with the people you accompany and log interventions."
+    ),
+    "desk-volunteer": _("You work at the job desk: CVs, job offers and applications."),
+    "teacher": _("You run the Italian-for-work courses: enrolment, attendance and levels."),
+    "accountant": _("You keep the funds, contributions, payments and funder reports."),
+    "auditor": _(
+        "You check who did and saw what, and handle the privacy duties: "
+        "access requests, erasure and retention."
+    ),
+}

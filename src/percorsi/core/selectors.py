@@ -77,5 +77,20 @@ def audit_entries(
     return entries.order_by("-id")
 
 
+def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, str]]:
+    """A few figures for the home page, each only for a role that may see them: (label, value, url name)."""
+    from django.utils.translation import gettext as _
+
+    figures: list[tuple[str, int, str]] = []
+    if membership.has("staff:read"):
+        active = site_staff(site=site).filter(is_active=True, user__is_active=True).count()
+        figures.append((_("active staff at this site"), active, "core:staff_list"))
+    if membership.has("audit:read"):
+        since = timezone.now() - timedelta(days=7)
+        denied = AuditEntry.objects.filter(site_id=site.pk, outcome="denied", created_at__gte=since).count()
+        figures.append((_("denied accesses in the last 7 days"), denied, "core:audit_log"))
+    return figures
+
+
 def users_by_id(ids: set[int]) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=ids)}

@@ -16,6 +16,7 @@ from percorsi.core.errors import DomainError
 from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm
 from percorsi.core.history import history_rows
 from percorsi.core.models import Membership
+from percorsi.core.navigation import ROLE_INTROS
 from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role
 
 
@@ -56,11 +57,12 @@ def site_picker(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, site: str) -> HttpResponse:
     membership = request.membership
     permissions = [PERMISSIONS[p] for p in PERMISSIONS if membership.has(p)]
-    return render(
-        request,
-        "core/home.html",
-        {"role_permissions": permissions, "role_key": membership.role},
-    )
+    context = {
+        "role_permissions": permissions,
+        "role_intro": ROLE_INTROS.get(membership.role, ""),
+        "summary": selectors.home_summary(site=request.site, membership=membership),
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_GET
