@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -105,8 +105,17 @@ def staff_new(request: HttpRequest, site: str) -> HttpResponse:
 
 
 def _site_membership_or_404(request: HttpRequest, pk: int) -> Membership:
-    """A membership of the request's site (all-sites memberships are read-only here)."""
-    return get_object_or_404(Membership.objects.select_related("user"), pk=pk, site=request.site)
+    """A membership of the request's site (all-sites memberships are read-only here).
+
+    One of another site is a 404, like a missing one, and the attempt is recorded."""
+    membership = Membership.objects.select_related("user").filter(pk=pk, site=request.site).first()
+    if membership is None:
+        if Membership.objects.filter(pk=pk).exists():
+            audit.record_denied(
+                action="core.membership.accessed", object_type="core.membership", object_id=pk
+            )
+        raise Http404
+    return membership
 
 
 @require_http_methods(["GET", "POST"])
