@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from percorsi.accounts.models import User
 from percorsi.core import audit
 from percorsi.core.models import AuditOutcome
 
@@ -22,4 +23,10 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
-    audit.record(action="accounts.login", object_type="accounts.user", outcome=AuditOutcome.DENIED)
+    # The address typed is not recorded; the account's id is, when the address belongs to one,
+    # so that an auditor sees repeated attempts on the same account.
+    email = str((credentials or {}).get("username") or "")
+    user_id = User.objects.filter(email__iexact=email).values_list("pk", flat=True).first() if email else None
+    audit.record(
+        action="accounts.login", object_type="accounts.user", object_id=user_id, outcome=AuditOutcome.DENIED
+    )
