@@ -143,14 +143,19 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = env_bool("PERCORSI_SECURE_COOKIES", not DEBUG and bool(_DATABASE_URL))
+# Behind a reverse proxy that terminates TLS: cookies only over HTTPS, redirect to HTTPS, HSTS.
+BEHIND_TLS_PROXY = env_bool("PERCORSI_BEHIND_TLS_PROXY", False)
+SECURE_COOKIES = env_bool("PERCORSI_SECURE_COOKIES", BEHIND_TLS_PROXY)
+# The client's address for the audit log and the login lock-out: behind the proxy, the last address
+# of X-Forwarded-For (the one our proxy added); otherwise the connection's.
+PERCORSI_TRUST_X_FORWARDED_FOR = env_bool("PERCORSI_TRUST_X_FORWARDED_FOR", BEHIND_TLS_PROXY)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("PERCORSI_BEHIND_TLS_PROXY", False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
@@ -177,6 +182,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "percorsi.core.middleware.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
