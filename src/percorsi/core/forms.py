@@ -56,18 +56,22 @@ class AuditFilterForm(forms.Form):
         label=_("Action"),
         required=False,
         max_length=100,
-        help_text=_("Beginning of the name, e.g. core.membership"),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. core.membership")}),
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )
-    actor = forms.IntegerField(label=_("Actor (user number)"), required=False, min_value=1)
+    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, actors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Anyone")), *actors]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

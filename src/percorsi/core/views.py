@@ -206,7 +206,10 @@ def site_history(request: HttpRequest, site: str) -> HttpResponse:
 @require_GET
 @site_permission_required("audit:read")
 def audit_log(request: HttpRequest, site: str) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    actors = [
+        (m.user_id, f"{m.user} ({m.get_role_display()})") for m in selectors.site_staff(site=request.site)
+    ]
+    form = AuditFilterForm(request.GET or None, actors=actors)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_entries(
         site=request.site,
