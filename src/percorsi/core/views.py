@@ -159,8 +159,13 @@ def staff_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         request,
         "core/history.html",
         {
-            "rows": history_rows(membership),
-            "title": _("History of %(name)s's role") % {"name": membership.user},
+            # The role and the account (name, address, language) in one list, newest first.
+            "rows": sorted(
+                history_rows(membership) + history_rows(membership.user),
+                key=lambda row: row.when,
+                reverse=True,
+            ),
+            "title": _("History of %(name)s's account and role") % {"name": membership.user},
             "back_url": "core:staff_list",
         },
     )
