@@ -78,8 +78,13 @@ class SiteMiddleware:
             raise Http404
         membership = membership_for_site(user=user, site=site)
         if membership is None:
+            # Recorded under the site that was asked for, so that its auditor sees the attempt.
             audit.record_denied(
-                action="core.site.accessed", object_type="core.site", object_id=site.pk, actor_id=actor_id
+                action="core.site.accessed",
+                object_type="core.site",
+                object_id=site.pk,
+                actor_id=actor_id,
+                site_id=site.pk,
             )
             raise Http404
         request.site = site  # type: ignore[attr-defined]
