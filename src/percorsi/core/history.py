@@ -24,6 +24,7 @@ class FieldChange:
 class HistoryRow:
     when: datetime
     who: Any
+    subject: Any
     kind: Any
     changes: list[FieldChange]
 
@@ -59,6 +60,12 @@ def history_rows(obj: models.Model, *, limit: int = 200) -> list[HistoryRow]:
                     )
                 )
         rows.append(
-            HistoryRow(record.history_date, record.history_user, _KINDS.get(record.history_type, ""), changes)
+            HistoryRow(
+                when=record.history_date,
+                who=record.history_user,
+                subject=obj._meta.verbose_name,
+                kind=_KINDS.get(record.history_type, ""),
+                changes=changes,
+            )
         )
     return rows
