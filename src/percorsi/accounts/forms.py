@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +27,14 @@ class LoginForm(AuthenticationForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False, max_length=2000)
+
+
+class NewOrForgottenPasswordForm(PasswordResetForm):
+    """Also for an account that has no password yet: a new colleague chooses theirs this way.
+
+    Django's form skips accounts with an unusable password; every Percorsi account logs in with one."""
+
+    def get_users(self, email: str) -> Iterator[AbstractBaseUser]:
+        wanted = unicodedata.normalize("NFKC", email).casefold()
+        active = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (u for u in active if unicodedata.normalize("NFKC", u.email).casefold() == wanted)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from percorsi.accounts import views
+from percorsi.accounts.forms import NewOrForgottenPasswordForm
 
 app_name = "accounts"
 
@@ -20,6 +21,7 @@ urlpatterns = [
         "password_reset/",
         login_not_required(
             auth_views.PasswordResetView.as_view(
+                form_class=NewOrForgottenPasswordForm,
                 template_name="accounts/password_reset.html",
                 email_template_name="accounts/password_reset_email.txt",
                 subject_template_name="accounts/password_reset_subject.txt",
