@@ -1,0 +1,167 @@
+"""Every URL of the URLconf against every persona and an anonymous visitor (CONVENTIONS.md item 10).
+
+A new URL without a line in EXPECTATIONS fails the walk; the expected status is computed from the
+permission registry, so changing a role's permissions changes what this test expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from percorsi.core.models import Membership, Site
+from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
+from tests.conftest import PERSONA_ROLES, Persona
+
+PUBLIC = "public"  # anyone, logged in or not
+LOGGED_IN = "login"  # any logged-in user; anonymous visitors are sent to the login page
+
+
+@dataclass(frozen=True)
+class Expect:
+    access: str  # PUBLIC, LOGGED_IN, or the permission string the view declares
+    ok: int = 200  # the status of an allowed request
+    anonymous_ok: int | None = None  # for a public page that answers anonymous visitors differently
+    method: str = "get"
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    "core:healthz": Expect(PUBLIC),
+    # Sends the user to their site's home page or to the site picker.
+    "core:start": Expect(LOGGED_IN, ok=302),
+    "core:site_picker": Expect(LOGGED_IN),
+    "core:home": Expect("site:view"),
+    "core:staff_list": Expect("staff:read"),
+    "core:staff_new": Expect("staff:write"),
+    "core:staff_edit": Expect("staff:write"),
+    "core:staff_history": Expect("staff:read"),
+    "core:site_settings": Expect("site:manage"),
+    "core:site_history": Expect("site:manage"),
+    "core:audit_log": Expect("audit:read"),
+    # A logged-in user is sent on from the login page.
+    "accounts:login": Expect(PUBLIC, ok=302, anonymous_ok=200),
+    "accounts:logout": Expect(LOGGED_IN, ok=302, method="post"),
+    "accounts:language": Expect(PUBLIC, ok=302, method="post"),
+    "accounts:password_change": Expect(LOGGED_IN),
+    "accounts:password_change_done": Expect(LOGGED_IN),
+    "accounts:password_reset": Expect(PUBLIC),
+    "accounts:password_reset_done": Expect(PUBLIC),
+    # A valid link is sent on to the form that sets the new password.
+    "accounts:password_reset_confirm": Expect(PUBLIC, ok=302),
+    "accounts:password_reset_complete": Expect(PUBLIC),
+}
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], namespace: str = "", params: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, frozenset[str], URLPattern]]:
+    for entry in patterns:
+        entry_params = params | frozenset(entry.pattern.converters)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, entry_params)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry_params, entry
+        else:
+            raise AssertionError(f"URL pattern {entry.pattern} has no name: every URL needs one")
+
+
+URLS = {name: (params, pattern) for name, params, pattern in _walk(get_resolver().url_patterns)}
+VISITORS = ["anonymous", *PERSONA_ROLES]
+# (visitor, site whose URLs are visited): every persona at site A, and B's operator at its own site.
+CASES = [(visitor, "roma") for visitor in VISITORS] + [("operator_b", "vicenza")]
+
+
+def test_every_url_has_an_expectation() -> None:
+    missing = sorted(URLS.keys() - EXPECTATIONS.keys())
+    stale = sorted(EXPECTATIONS.keys() - URLS.keys())
+    assert not missing, f"Add these URLs to EXPECTATIONS: {missing}"
+    assert not stale, f"These EXPECTATIONS name no URL: {stale}"
+
+
+def test_expectations_name_known_permissions() -> None:
+    for name, expect in EXPECTATIONS.items():
+        assert expect.access in {PUBLIC, LOGGED_IN} | PERMISSIONS.keys(), name
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_site_views_declare_the_expected_permission(name: str) -> None:
+    params, pattern = URLS[name]
+    declared = getattr(pattern.callback, "required_permission", None)
+    expect = EXPECTATIONS.get(name)
+    assert expect is not None, f"No expectation for {name}"
+    if "site" in params:
+        assert declared == expect.access, f"{name} declares {declared!r}"
+    else:
+        # Pages outside a site have no site membership to check a permission against.
+        assert declared is None, f"{name} is outside /s/<site>/ but declares {declared!r}"
+        assert expect.access in {PUBLIC, LOGGED_IN}, name
+
+
+def _expected_status(expect: Expect, persona: Persona | None, url_site: Site) -> int | str:
+    if persona is None:
+        if expect.access == PUBLIC:
+            return expect.anonymous_ok or expect.ok
+        return "login"
+    if expect.access in {PUBLIC, LOGGED_IN}:
+        return expect.ok
+    if persona.site is not None and persona.site != url_site:
+        return 404  # another site's URL: it might as well not exist
+    if expect.access not in ROLE_PERMISSIONS[persona.role]:
+        return 403
+    return expect.ok
+
+
+def _sample_kwargs(params: frozenset[str], url_site: Site, user_for_reset: object) -> dict[str, str | int]:
+    samples: dict[str, Callable[[], str | int]] = {
+        "site": lambda: url_site.slug,
+        # A real role at site A: the object of another site for B's operator.
+        "pk": lambda: (
+            Membership.objects.filter(site__slug="roma").order_by("pk").values_list("pk", flat=True)[0]
+        ),
+        "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
+        "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
+    }
+    unknown = params - samples.keys()
+    assert not unknown, f"Add a sample value for the URL parameters {sorted(unknown)}"
+    return {param: samples[param]() for param in params}
+
+
+@pytest.mark.parametrize(("visitor", "site_slug"), CASES)
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_walk(
+    name: str,
+    visitor: str,
+    site_slug: str,
+    personas: dict[str, Persona],
+    client_for: Callable[[str], Client],
+) -> None:
+    expect = EXPECTATIONS.get(name)
+    if expect is None:
+        pytest.fail(f"No expectation for the URL {name}: add it to EXPECTATIONS")
+    params, _pattern = URLS[name]
+    url_site = Site.objects.get(slug=site_slug)
+    persona = None if visitor == "anonymous" else personas[visitor]
+    client = Client() if persona is None else client_for(visitor)
+    url = reverse(name, kwargs=_sample_kwargs(params, url_site, personas["operator_a"].user) or None)
+
+    response = getattr(client, expect.method)(url)
+
+    expected = _expected_status(expect, persona, url_site)
+    if expected == "login":
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"
+    else:
+        assert response.status_code == expected, (url, visitor, response.status_code)
+        if expected == 302:
+            assert not response["Location"].startswith(reverse("accounts:login") + "?next"), response[
+                "Location"
+            ]
