@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install static messages migrate demo serve lint format browser-deps clean
+.PHONY: run test install static messages migrate demo serve lint format browser browser-deps clean
 
 # Find Python 3.12 or newer: pyenv's 3.12 (from .python-version), then python3.13, python3.12, python3.
 PYTHON_FOR_VENV := $(shell for c in python3.14 python3.13 python3.12 python3 python; do \
@@ -67,6 +67,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Only the browser tests, failing (not skipping) if Chromium cannot run; screenshots in test-results/.
+browser: install browser-deps
+	PERCORSI_REQUIRE_BROWSER=1 $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser-deps:

@@ -96,8 +96,8 @@ def test_operator_logs_in_sees_italian_home_switches_to_english_and_logs_out(pag
     assert_styled(page)
     shot(page, "home-it")
 
-    page.locator("button[name=language][value=en]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button[name=language][value=en]").click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.url.endswith("/s/vicenza/")
     assert page.get_by_role("heading", level=1).inner_text() == f"Welcome, {OPERATOR_NAME}"
@@ -197,7 +197,8 @@ def test_axe_finds_no_serious_violation_on_home_and_login(page_factory, language
     page = page_factory(bypass_csp=True)
     log_in(page)
     if language != "it":
-        page.locator(f"button[name=language][value={language}]").click()
+        with page.expect_navigation():
+            page.locator(f"button[name=language][value={language}]").click()
         page.wait_for_function(f"document.documentElement.lang === '{language}'")
     assert html_lang(page) == language
     assert_accessible(page, f"home-{language}")
