@@ -53,7 +53,10 @@ def test_auditor_sees_the_sites_entries_newest_first(
     assert response.status_code == 200
     shown = _shown_ids(response)
     roma = sorted(entries["coordinator"] + entries["operator"] + entries["denied"], reverse=True)
-    assert shown == roma
+    assert [i for i in shown if i in roma] == roma
+    # The rest are the Roma staff's own account events outside any site (here the auditor's login).
+    others = AuditEntry.objects.filter(id__in=set(shown) - set(roma))
+    assert {e.action for e in others} == {"accounts.login"}
     assert entries["vicenza"][0] not in shown
     # The auditor reads names; the log itself holds only ids.
     assert personas["coordinator_a"].user.full_name in page_text(response)
@@ -139,3 +142,22 @@ def test_every_other_role_gets_403(
 
 def test_another_sites_user_gets_404(client_for: Callable[[str], Client], entries: object) -> None:
     assert client_for("operator_b").get(URL).status_code == 404
+
+
+def test_account_events_of_the_sites_staff_appear_in_its_log_only(
+    client: Client, client_for: Callable[[str], Client], personas: dict[str, Persona]
+) -> None:
+    """Logins and failed logins belong to no site; each site's auditor sees those of its own staff."""
+    roma_operator = personas["operator_a"].user
+    vicenza_operator = personas["operator_b"].user
+    login = reverse("accounts:login")
+    client.post(login, {"username": roma_operator.email, "password": "wrong password"})
+    client.post(login, {"username": vicenza_operator.email, "password": "wrong password"})
+    failed_roma = AuditEntry.objects.get(action="accounts.login", object_id=str(roma_operator.pk))
+    failed_vicenza = AuditEntry.objects.get(action="accounts.login", object_id=str(vicenza_operator.pk))
+    assert failed_roma.outcome == failed_vicenza.outcome == "denied"
+    assert failed_roma.site_id is None
+
+    shown = _shown_ids(client_for("auditor_a").get(URL, {"outcome": "denied"}))
+    assert failed_roma.id in shown
+    assert failed_vicenza.id not in shown

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_scopes import scope
 
 from percorsi.core import audit
@@ -95,3 +97,23 @@ class SiteMiddleware:
         ):
             request.session["last_site"] = site.slug
             return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Italian unless the user chose otherwise (the language cookie, set at login and by the switch).
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not used: the association
+    works in Italian, and a colleague's English browser should not change the first page they see."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -55,8 +55,15 @@ def audit_entries(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Entries of one site, newest first, with the filters of the auditor's page."""
-    entries = AuditEntry.objects.filter(site_id=site.pk)
+    """Entries of one site, newest first, with the filters of the auditor's page.
+
+    Besides what happened at the site, the site's auditor sees what happened to the accounts of its
+    own staff outside any site: logins, failed logins, logouts, password and language changes."""
+    staff_ids = list(Membership.objects.filter(site=site).values_list("user_id", flat=True))
+    about_staff = Q(site_id__isnull=True) & (
+        Q(actor_id__in=staff_ids) | Q(object_type="accounts.user", object_id__in=[str(i) for i in staff_ids])
+    )
+    entries = AuditEntry.objects.filter(Q(site_id=site.pk) | about_staff)
     if action:
         entries = entries.filter(action__startswith=action)
     if outcome:
@@ -86,8 +93,8 @@ def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, 
         active = site_staff(site=site).filter(is_active=True, user__is_active=True).count()
         figures.append((_("active staff at this site"), active, "core:staff_list"))
     if membership.has("audit:read"):
-        since = timezone.now() - timedelta(days=7)
-        denied = AuditEntry.objects.filter(site_id=site.pk, outcome="denied", created_at__gte=since).count()
+        week_start = timezone.localdate() - timedelta(days=6)
+        denied = audit_entries(site=site, outcome="denied", date_from=week_start).count()
         figures.append((_("denied accesses in the last 7 days"), denied, "core:audit_log"))
     return figures
 
