@@ -106,3 +106,13 @@ def test_anonymous_visitor_of_a_page_is_sent_to_login_and_back(personas: dict[st
     response = _login(client, personas["operator_a"].user.email, next=home)
     assert response["Location"] == home
     assert client.get(home).status_code == 200
+
+
+def test_an_english_browser_still_gets_italian_until_english_is_chosen(db: None) -> None:
+    """The association works in Italian: the browser's language does not switch the interface."""
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    page = client.get(reverse("accounts:login"))
+    assert page["Content-Language"] == "it"
+    assert 'lang="it"' in page.content.decode()
+    client.post(reverse("accounts:language"), {"language": "en", "next": reverse("accounts:login")})
+    assert client.get(reverse("accounts:login"))["Content-Language"] == "en"

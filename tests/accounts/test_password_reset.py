@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from percorsi.accounts.models import User
+from percorsi.core.models import AuditEntry
 
 NEW = "my-own-long-passphrase"
 
@@ -58,3 +59,35 @@ def test_a_used_or_forged_link_is_refused(make_user: Callable[..., User]) -> Non
     )
     assert response.status_code == 200
     assert not response.context["validlink"]
+
+
+def _reset_link(client: Client, email: str) -> str:
+    client.post(reverse("accounts:password_reset"), {"email": email})
+    link = re.search(r"https?://[^/\s]+(/\S+/reset/\S+/)", mail.outbox[-1].body)
+    assert link is not None, mail.outbox[-1].body
+    return client.get(link.group(1), follow=True).request["PATH_INFO"]
+
+
+def test_a_password_set_from_the_link_is_audited_with_the_account_id_only(
+    make_user: Callable[..., User],
+) -> None:
+    user = make_user("someone@example.org", full_name="Amina Yusuf")
+    client = Client()
+    client.post(_reset_link(client, user.email), {"new_password1": NEW, "new_password2": NEW})
+    entry = AuditEntry.objects.get(action="accounts.user.password_reset")
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (user.pk, "accounts.user", str(user.pk))
+    assert "Amina" not in str(entry.__dict__) and user.email not in str(entry.__dict__)
+
+
+def test_choosing_a_new_password_lifts_a_lockout(make_user: Callable[..., User]) -> None:
+    user = make_user("locked@example.org")
+    for _ in range(5):
+        Client().post(reverse("accounts:login"), {"username": "LOCKED@example.org", "password": "wrong"})
+    assert (
+        Client().post(reverse("accounts:login"), {"username": user.email, "password": "x"}).status_code == 429
+    )
+
+    client = Client()
+    client.post(_reset_link(client, user.email), {"new_password1": NEW, "new_password2": NEW})
+    response = Client().post(reverse("accounts:login"), {"username": user.email, "password": NEW})
+    assert response.status_code == 302

@@ -18,9 +18,11 @@ class LoginForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
+    # An inactive account gets the same message as a wrong password: Django's backend refuses it
+    # before the form could tell, and the page should not reveal which accounts exist.
     error_messages = {
         "invalid_login": _("E-mail address or password not recognised. Check them and try again."),
-        "inactive": _("This account is not active. Ask your site's coordinator."),
+        "inactive": _("E-mail address or password not recognised. Check them and try again."),
     }
 
 

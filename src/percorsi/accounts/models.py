@@ -26,6 +26,21 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        """`percorsi createsuperuser`: the first administrator, with the administrator role at every site."""
+        from django.db import transaction
+
+        from percorsi.core import audit
+        from percorsi.core.models import Membership
+        from percorsi.core.permissions import Role
+
+        with transaction.atomic(), audit.audit_context(request_id="createsuperuser"):
+            user = self.create_user(email, password, **fields)
+            membership = Membership.objects.create(user=user, site=None, role=Role.ADMINISTRATOR)
+            audit.record(action="accounts.user.created", obj=user)
+            audit.record(action="core.membership.created", obj=membership, data={"role": membership.role})
+        return user
+
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
 

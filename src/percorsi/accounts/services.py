@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from percorsi.accounts.models import User
@@ -21,3 +22,10 @@ def user_set_language(*, user: User, language: str) -> User:
 def password_changed(*, user: User) -> None:
     """Record a password change (the change itself is made by Django's form)."""
     audit.record(action="accounts.user.password_changed", obj=user, actor_id=user.pk)
+
+
+def password_reset(*, user: User) -> None:
+    """Record a password set through the e-mailed link, and lift a lock-out of the account:
+    whoever chose the new password proved they own the address."""
+    axes_reset(username=user.email.lower())
+    audit.record(action="accounts.user.password_reset", obj=user, actor_id=user.pk)

@@ -30,3 +30,13 @@ def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: 
     audit.record(
         action="accounts.login", object_type="accounts.user", object_id=user_id, outcome=AuditOutcome.DENIED
     )
+
+
+def lockout_username(request: Any, credentials: Any) -> str:
+    """The account name django-axes counts failures for: the address as stored (lower case)."""
+    raw = ""
+    if credentials:
+        raw = credentials.get("username", "")
+    elif request is not None:
+        raw = request.POST.get("username", "")
+    return str(raw or "").strip().lower()

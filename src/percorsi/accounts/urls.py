@@ -39,12 +39,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        login_not_required(
-            auth_views.PasswordResetConfirmView.as_view(
-                template_name="accounts/password_reset_confirm.html",
-                success_url=reverse_lazy("accounts:password_reset_complete"),
-            )
-        ),
+        login_not_required(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -31,6 +32,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs, idle_minutes=settings.SESSION_COOKIE_AGE // 60)
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         _set_language_cookie(response, form.get_user().preferred_language)
@@ -42,8 +46,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.password_changed(user=self.request.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.password_changed(user=self.request.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password from the e-mailed link: a new colleague's first one, or a forgotten one."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.password_reset(user=form.user)
         return response
 
 

@@ -16,6 +16,7 @@ _DEFAULT_DATA_DIR = (
     _CHECKOUT_DIR / "var" if (_CHECKOUT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
 )
 DATA_DIR = Path(env_str("PERCORSI_DATA_DIR", str(_DEFAULT_DATA_DIR)))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 NODE_MODULES_DIR = Path(env_str("PERCORSI_NODE_MODULES", str(_CHECKOUT_DIR / "node_modules")))
 
 DEBUG = env_bool("PERCORSI_DEBUG", False)
@@ -158,6 +159,7 @@ X_FRAME_OPTIONS = "DENY"
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = 31536000
 
 SECURE_CSP = {
@@ -183,6 +185,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "percorsi.core.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "percorsi.accounts.signals.lockout_username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
