@@ -12,7 +12,8 @@ PORT ?= 8000
 
 .PHONY: run test install static messages migrate demo serve lint format browser browser-deps clean
 
-# Find Python 3.12 or newer: pyenv's 3.12 (from .python-version), then python3.13, python3.12, python3.
+# Find Python 3.12 or newer: the first of python3.14, python3.13, python3.12, python3, python that is
+# recent enough (with pyenv, `python3` in this folder is the 3.12 that .python-version names).
 PYTHON_FOR_VENV := $(shell for c in python3.14 python3.13 python3.12 python3 python; do \
 	  p=$$(command -v $$c 2>/dev/null) || continue; \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; break; }; \
@@ -21,7 +22,8 @@ PYTHON_FOR_VENV := $(shell for c in python3.14 python3.13 python3.12 python3 pyt
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
 	  echo "Percorsi needs Python 3.12 or newer, and none was found."; \
-	  echo "Install it (Debian/Ubuntu: 'apt install python3.12 python3.12-venv'; or pyenv: 'pyenv install 3.12')."; \
+	  echo "Install it: 'pyenv install 3.12' (any system), or your distribution's package where it has one"; \
+	  echo "(Debian 13 and Ubuntu 24.04: 'apt install python3 python3-venv'), then run this command again."; \
 	  exit 1; fi
 	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
