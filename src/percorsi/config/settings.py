@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "percorsi.core",
     "percorsi.accounts",
+    "percorsi.people",
 ]
 
 MIDDLEWARE = [

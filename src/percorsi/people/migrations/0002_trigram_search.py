@@ -1,0 +1,31 @@
+"""On PostgreSQL, a trigram index on the folded names: substring and misspelling searches use it."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS people_person_search_trgm ON people_person USING gin (search_text gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS people_namekey_key_trgm ON people_namekey USING gin (key gin_trgm_ops);
+"""
+DROP = """
+DROP INDEX IF EXISTS people_namekey_key_trgm;
+DROP INDEX IF EXISTS people_person_search_trgm;
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("people", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
