@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from percorsi.core.navigation import areas_for, management_for
 from percorsi.core.selectors import sites_for_user
@@ -24,4 +26,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if site is not None and membership is not None:
         context["nav_areas"] = areas_for(site, membership, request.path)
         context["nav_management"] = management_for(site, membership, request.path)
+        if membership.has("people:read"):
+            with contextlib.suppress(NoReverseMatch):
+                context["people_search_url"] = reverse("people:list", kwargs={"site": site.slug})
     return context

@@ -43,7 +43,7 @@ PERMISSIONS: dict[str, Permission] = {
         _P("people:read", _("See people followed (names, contacts, case status)")),
         _P("people:write", _("Open cases and edit people's records")),
         _P("people:sensitive", _("See and edit legal status details and confidential notes")),
-        _P("people:merge", _("Merge duplicate records, delete and restore records")),
+        _P("people:merge", _("Merge duplicates, transfer records to another site, delete and restore them")),
         _P("plans:read", _("See accompaniment plans and interventions")),
         _P("plans:write", _("Write plans, goals, reviews, interventions and appointments")),
         _P("plans:close", _("Close accompaniment plans")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
@@ -84,6 +85,11 @@ def audit_entries(
     return entries.order_by("-id")
 
 
+# Later apps add figures to the home page without core knowing them: each provider is called with
+# (site, membership) and returns (label, value, url name) tuples for what that role may see.
+HOME_FIGURES: list[Callable[[Site, Membership], list[tuple[str, int, str]]]] = []
+
+
 def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, str]]:
     """A few figures for the home page, each only for a role that may see them: (label, value, url name)."""
     from django.utils.translation import gettext as _
@@ -96,6 +102,8 @@ def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, 
         week_start = timezone.localdate() - timedelta(days=6)
         denied = audit_entries(site=site, outcome="denied", date_from=week_start).count()
         figures.append((_("denied accesses in the last 7 days"), denied, "core:audit_log"))
+    for provider in HOME_FIGURES:
+        figures.extend(provider(site, membership))
     return figures
 
 

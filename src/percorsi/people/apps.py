@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "percorsi.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from percorsi.core.selectors import HOME_FIGURES
+        from percorsi.people.selectors import home_figures
+
+        HOME_FIGURES.append(home_figures)

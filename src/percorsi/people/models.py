@@ -252,7 +252,8 @@ class LegalStatus(PersonChild):
         verbose_name = _("legal status")
         verbose_name_plural = _("legal statuses")
         default_related_name = "legal_statuses"
-        ordering = ["-valid_from", "-created_at", "-pk"]
+        # Newest first; an entry without a start date counts from when it was recorded.
+        ordering = [models.F("valid_from").desc(nulls_last=True), "-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.get_status_display()
@@ -283,7 +284,7 @@ class IdentityDocument(PersonChild):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         default_related_name = "documents"
-        ordering = ["-issued_on", "-created_at", "-pk"]
+        ordering = [models.F("issued_on").desc(nulls_last=True), "-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.get_kind_display()

@@ -1,0 +1,239 @@
+"""Reads for people: lists, the case file, its timeline, and expiry alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from percorsi.core.models import Site
+from percorsi.people.choices import CaseStatus, LegalStatusKind
+from percorsi.people.models import (
+    Consent,
+    IdentityDocument,
+    LegalStatus,
+    Person,
+    PrivacyNotice,
+)
+
+ALERT_DAYS_DEFAULT = 60
+# Statuses whose permit does not expire (or that are not a permit at all).
+_NO_PERMIT_EXPIRY = {LegalStatusKind.CITIZEN, LegalStatusKind.NONE}
+
+
+def people_list(*, site: Site, status: str = "", operator_id: int | None = None) -> QuerySet[Person]:
+    """People of the site for the list page, by name; not deleted, not merged."""
+    people = Person.objects.filter(site=site, deleted_at__isnull=True, merged_into__isnull=True)
+    if status:
+        people = people.filter(case_status=status)
+    if operator_id is not None:
+        people = people.filter(operator_id=operator_id)
+    return people.select_related("operator").order_by("family_names", "given_names", "pk")
+
+
+def deleted_people(*, site: Site) -> QuerySet[Person]:
+    return Person.objects.filter(site=site, deleted_at__isnull=False, merged_into__isnull=True).order_by(
+        "-deleted_at"
+    )
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """A permit or document expired or expiring soon."""
+
+    person_id: int
+    person_name: str
+    what: str
+    expires_on: date
+    days_left: int
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def days_ago(self) -> int:
+        return -self.days_left
+
+
+def current_legal_status(person: Person) -> LegalStatus | None:
+    """The latest entry of the history (from the prefetched list when there is one)."""
+    statuses = list(person.legal_statuses.all())
+    return statuses[0] if statuses else None
+
+
+def permit_valid_until(person: Person, today: date | None = None) -> date | None:
+    """What a desk volunteer or a teacher may know: the date until which the person has a valid permit.
+
+    The permit of the current status counts; a renewal requested before it expired keeps it valid
+    (the receipt), which is shown as "renewal requested" to those who may see the details."""
+    today = today or timezone.localdate()
+    status = current_legal_status(person)
+    if status is None or status.status in _NO_PERMIT_EXPIRY or status.expires_on is None:
+        return None
+    return status.expires_on if status.expires_on >= today else None
+
+
+def expiries_for(
+    person: Person, *, within_days: int = ALERT_DAYS_DEFAULT, today: date | None = None
+) -> list[Expiry]:
+    """The permit of the current status and the current documents expired or expiring within the days."""
+    today = today or timezone.localdate()
+    limit = today + timedelta(days=within_days)
+    found = []
+    status = current_legal_status(person)
+    if (
+        status is not None
+        and status.expires_on
+        and status.expires_on <= limit
+        and status.renewal_requested_on is None
+        and status.status not in _NO_PERMIT_EXPIRY
+    ):
+        found.append(
+            Expiry(
+                person.pk,
+                person.full_name,
+                _("permit: %(status)s") % {"status": status.get_status_display()},
+                status.expires_on,
+                (status.expires_on - today).days,
+            )
+        )
+    for document in person.documents.all():
+        if document.replaced_at is None and document.expires_on and document.expires_on <= limit:
+            found.append(
+                Expiry(
+                    person.pk,
+                    person.full_name,
+                    document.get_kind_display(),
+                    document.expires_on,
+                    (document.expires_on - today).days,
+                )
+            )
+    return sorted(found, key=lambda e: e.expires_on)
+
+
+def site_expiries(
+    *, site: Site, within_days: int = ALERT_DAYS_DEFAULT, today: date | None = None
+) -> list[Expiry]:
+    """Every expired or expiring permit and document of the site's active and suspended cases.
+
+    Three queries whatever the number of people: the people with something expiring, then their
+    statuses and documents."""
+    today = today or timezone.localdate()
+    limit = today + timedelta(days=within_days)
+    expiring_status = LegalStatus.objects.filter(person=OuterRef("pk"), expires_on__lte=limit)
+    expiring_document = IdentityDocument.objects.filter(
+        person=OuterRef("pk"), expires_on__lte=limit, replaced_at__isnull=True
+    )
+    people = (
+        Person.objects.filter(site=site, deleted_at__isnull=True, merged_into__isnull=True)
+        .exclude(case_status=CaseStatus.CLOSED)
+        .filter(Exists(expiring_status) | Exists(expiring_document))
+        .prefetch_related("legal_statuses", "documents")
+    )
+    found: list[Expiry] = []
+    for person in people:
+        found.extend(expiries_for(person, within_days=within_days, today=today))
+    return sorted(found, key=lambda e: (e.expires_on, e.person_name))
+
+
+def expiry_counts(*, site: Site, within_days: int = ALERT_DAYS_DEFAULT) -> tuple[int, int]:
+    """(expired, expiring soon) for the home page."""
+    expiries = site_expiries(site=site, within_days=within_days)
+    expired = sum(1 for e in expiries if e.expired)
+    return expired, len(expiries) - expired
+
+
+def home_figures(site: Site, membership: Any) -> list[tuple[str, int, str]]:
+    """Expired and expiring permits and documents, on the home page of those who handle them."""
+    if not membership.has("people:sensitive"):
+        return []
+    expired, expiring = expiry_counts(site=site)
+    return [
+        (_("permits or documents expired"), expired, "people:alerts"),
+        (_("expiring within 60 days"), expiring, "people:alerts"),
+    ]
+
+
+def case_file(*, site: Site, pk: int) -> Person | None:
+    """The person with everything the case file shows, in a fixed number of queries."""
+    return (
+        Person.objects.filter(site=site, pk=pk, merged_into__isnull=True)
+        .select_related("operator")
+        .prefetch_related(
+            "other_names",
+            "nationalities",
+            "languages",
+            "legal_statuses",
+            "documents",
+            Prefetch("privacy_notices", queryset=PrivacyNotice.objects.order_by("-given_on", "-pk")),
+            Prefetch("consents", queryset=Consent.objects.order_by("purpose", "-given_on")),
+            "confidential_notes__author",
+            "household_links__relative",
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    kind: str  # for the icon and the filter: case, status, document, consent, note
+    title: str
+    detail: str = ""
+    sensitive: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
+    """Everything recorded about the person, newest first, from the prefetched case file.
+
+    Without `people:sensitive` the legal status entries, documents and notes are left out."""
+    events = [TimelineEvent(person.case_opened_on, "case", _("Case opened"))]
+    if person.arrival_date:
+        events.append(TimelineEvent(person.arrival_date, "case", _("Arrival in Italy")))
+    if person.case_status != CaseStatus.ACTIVE or person.case_status_since != person.case_opened_on:
+        events.append(
+            TimelineEvent(
+                person.case_status_since,
+                "case",
+                _("Case %(status)s") % {"status": person.get_case_status_display()},
+                person.get_closure_reason_display() if person.closure_reason else "",
+            )
+        )
+    for notice in person.privacy_notices.all():
+        events.append(TimelineEvent(notice.given_on, "consent", _("Privacy notice given")))
+    for consent in person.consents.all():
+        events.append(
+            TimelineEvent(consent.given_on, "consent", _("Consent given"), consent.get_purpose_display())
+        )
+        if consent.withdrawn_on:
+            events.append(
+                TimelineEvent(
+                    consent.withdrawn_on, "consent", _("Consent withdrawn"), consent.get_purpose_display()
+                )
+            )
+    if sensitive:
+        for status in person.legal_statuses.all():
+            day = status.valid_from or status.issued_on or status.created_at.date()
+            events.append(TimelineEvent(day, "status", status.get_status_display(), status.permit_type, True))
+            if status.renewal_requested_on:
+                events.append(
+                    TimelineEvent(
+                        status.renewal_requested_on, "status", _("Permit renewal requested"), "", True
+                    )
+                )
+        for document in person.documents.all():
+            day = document.issued_on or document.created_at.date()
+            events.append(TimelineEvent(day, "document", document.get_kind_display(), document.issuer, True))
+        for note in person.confidential_notes.all():
+            events.append(
+                TimelineEvent(
+                    note.created_at.date(), "note", _("Confidential note"), note.get_category_display(), True
+                )
+            )
+    return sorted(events, key=lambda e: e.day, reverse=True)

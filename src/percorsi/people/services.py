@@ -1,0 +1,410 @@
+"""Writes for people: intake, the record, legal status, documents, consents, notes, status, transfer.
+
+Every function runs in one transaction, checks the record's version when it edits, and writes its
+audit entry there (ids only). `matching.index_person` keeps the search keys in step with the names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from percorsi.accounts.models import User
+from percorsi.core import audit
+from percorsi.core.errors import DomainError, StaleEditError
+from percorsi.core.models import Site
+from percorsi.people import matching
+from percorsi.people.choices import CaseStatus, ClosureReason, DatePrecision
+from percorsi.people.models import (
+    ConfidentialNote,
+    Consent,
+    HouseholdLink,
+    IdentityDocument,
+    LegalStatus,
+    Nationality,
+    OtherName,
+    Person,
+    PrivacyNotice,
+    SpokenLanguage,
+)
+from percorsi.people.uploads import CleanUpload, stored_name
+
+# Every model that hangs from a person and carries the person's site.
+PERSON_CHILDREN = (
+    OtherName,
+    Nationality,
+    SpokenLanguage,
+    HouseholdLink,
+    LegalStatus,
+    IdentityDocument,
+    PrivacyNotice,
+    Consent,
+    ConfidentialNote,
+)
+
+
+def _locked(person: Person, version: int | None) -> Person:
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if version is not None and current.version != version:
+        raise StaleEditError
+    return current
+
+
+def _save(obj: Any, actor: User, *, fields: list[str] | None = None) -> None:
+    obj.full_clean()
+    obj._history_user = actor
+    if fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=fields)
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    given_names: str
+    family_names: str
+    sex: str
+    birth_date: date | None
+    birth_date_precision: str
+    nationality: str
+    phone: str
+    mother_tongue: str
+    arrival_date: date | None
+    arrival_date_precision: str
+
+
+def person_intake(*, site: Site, actor: User, data: IntakeData) -> Person:
+    """Open a case with the few facts of the intake; the rest of the record can follow."""
+    with transaction.atomic():
+        person = Person(
+            site=site,
+            given_names=data.given_names.strip(),
+            family_names=data.family_names.strip(),
+            sex=data.sex,
+            birth_date=data.birth_date,
+            birth_date_precision=data.birth_date_precision,
+            birth_country=data.nationality if data.nationality else "",
+            phone=data.phone,
+            arrival_date=data.arrival_date,
+            arrival_date_precision=data.arrival_date_precision,
+            operator=actor,
+        )
+        _save(person, actor)
+        if data.nationality:
+            _save(Nationality(site=site, person=person, country=data.nationality), actor)
+        if data.mother_tongue:
+            _save(
+                SpokenLanguage(site=site, person=person, language=data.mother_tongue, is_mother_tongue=True),
+                actor,
+            )
+        matching.index_person(person)
+        audit.record(action="people.person.created", obj=person)
+    return person
+
+
+PERSON_FIELDS = (
+    "given_names",
+    "family_names",
+    "native_name",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "birth_country",
+    "birth_place",
+    "stateless",
+    "phone",
+    "email",
+    "address",
+    "notional_address",
+    "household_others",
+    "arrival_date",
+    "arrival_date_precision",
+    "arrival_route",
+    "operator",
+    "tax_code",
+    "tax_code_kind",
+    "tax_code_mismatch_confirmed",
+)
+
+
+def person_update(
+    *,
+    person: Person,
+    actor: User,
+    version: int | None,
+    fields: dict[str, Any],
+    other_names: Iterable[str] | None = None,
+    nationalities: Iterable[str] | None = None,
+) -> Person:
+    """Change the record's details. Other names and nationalities, when given, replace the current ones."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked(person, version)
+        changed = [name for name, value in fields.items() if getattr(current, name) != value]
+        for name in changed:
+            setattr(current, name, fields[name])
+        if current.stateless and nationalities:
+            raise DomainError(
+                _("A stateless person has no nationality: clear one or the other."), field="stateless"
+            )
+        current.version += 1
+        _save(current, actor)
+        if other_names is not None:
+            _replace_other_names(current, actor, other_names)
+        if nationalities is not None:
+            _replace_nationalities(current, actor, nationalities)
+        matching.index_person(current)
+        audit.record(action="people.person.updated", obj=current, data={"fields": len(changed)})
+    return current
+
+
+def _replace_other_names(person: Person, actor: User, names: Iterable[str]) -> None:
+    wanted = {n.strip(): None for n in names if n.strip()}  # ordered, without duplicates
+    existing = {o.name: o for o in person.other_names.all()}
+    for name, row in existing.items():
+        if name not in wanted:
+            row._history_user = actor
+            row.delete()
+    for name in wanted:
+        if name not in existing:
+            _save(OtherName(site=person.site, person=person, name=name), actor)
+
+
+def _replace_nationalities(person: Person, actor: User, countries: Iterable[str]) -> None:
+    wanted = set(countries)
+    existing = {n.country: n for n in person.nationalities.all()}
+    for country, row in existing.items():
+        if country not in wanted:
+            row._history_user = actor
+            row.delete()
+    for country in sorted(wanted - existing.keys()):
+        _save(Nationality(site=person.site, person=person, country=country), actor)
+
+
+def language_set(
+    *, person: Person, actor: User, language: str, level: str, is_mother_tongue: bool
+) -> SpokenLanguage:
+    with transaction.atomic():
+        row = SpokenLanguage.objects.filter(person=person, language=language).first()
+        if row is None:
+            row = SpokenLanguage(site=person.site, person=person, language=language)
+        row.level, row.is_mother_tongue = level, is_mother_tongue
+        _save(row, actor)
+        audit.record(action="people.language.saved", obj=row, data={"person": person.pk})
+    return row
+
+
+def language_remove(*, person: Person, actor: User, language_id: int) -> None:
+    with transaction.atomic():
+        row = SpokenLanguage.objects.filter(person=person, pk=language_id).first()
+        if row is None:
+            raise DomainError(_("This language is no longer in the record."))
+        row._history_user = actor
+        row.delete()
+        audit.record(
+            action="people.language.removed",
+            object_type="people.spokenlanguage",
+            object_id=language_id,
+            data={"person": person.pk},
+        )
+
+
+def household_link_add(*, person: Person, actor: User, relative: Person, relation: str) -> HouseholdLink:
+    if relative.pk == person.pk:
+        raise DomainError(_("A person cannot be their own relative."), field="relative")
+    with transaction.atomic():
+        if HouseholdLink.objects.filter(person=person, relative=relative).exists():
+            raise DomainError(_("This relative is already linked."), field="relative")
+        link = HouseholdLink(site=person.site, person=person, relative=relative, relation=relation)
+        _save(link, actor)
+        audit.record(
+            action="people.household.linked", obj=link, data={"person": person.pk, "relative": relative.pk}
+        )
+    return link
+
+
+def legal_status_add(*, person: Person, actor: User, fields: dict[str, Any]) -> LegalStatus:
+    """A new entry of the legal status history; the earlier entries stay as they were."""
+    with transaction.atomic():
+        entry = LegalStatus(site=person.site, person=person, recorded_by=actor, **fields)
+        if entry.issued_on and entry.expires_on and entry.expires_on < entry.issued_on:
+            raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
+        _save(entry, actor)
+        audit.record(action="people.legal_status.added", obj=entry, data={"person": person.pk})
+    return entry
+
+
+def document_add(
+    *, person: Person, actor: User, fields: dict[str, Any], scan: CleanUpload | None
+) -> IdentityDocument:
+    with transaction.atomic():
+        document = IdentityDocument(site=person.site, person=person, recorded_by=actor, **fields)
+        if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
+            raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
+        if scan is not None:
+            document.scan.save(stored_name(scan), ContentFile(scan.content), save=False)
+            document.scan_content_type = scan.content_type
+            document.scan_size = scan.size
+        try:
+            _save(document, actor)
+        except Exception:
+            if document.scan:
+                document.scan.delete(save=False)  # nothing stored when the record is not
+            raise
+        audit.record(
+            action="people.document.added", obj=document, data={"person": person.pk, "scan": bool(scan)}
+        )
+    return document
+
+
+def document_replace(*, document: IdentityDocument, actor: User) -> IdentityDocument:
+    """Mark a document as no longer current (a newer one replaced it); it stays in the record."""
+    with transaction.atomic():
+        document.replaced_at = timezone.now()
+        document.version += 1
+        _save(document, actor)
+        audit.record(action="people.document.replaced", obj=document, data={"person": document.person_id})
+    return document
+
+
+def privacy_notice_add(
+    *,
+    person: Person,
+    actor: User,
+    given_on: date,
+    language: str,
+    interpreter: str,
+    purposes: Iterable[str],
+) -> PrivacyNotice:
+    """The notice given to the person, and the purposes they consented to on that day."""
+    with transaction.atomic():
+        notice = PrivacyNotice(
+            site=person.site,
+            person=person,
+            given_on=given_on,
+            language=language,
+            interpreter=interpreter.strip(),
+            recorded_by=actor,
+        )
+        _save(notice, actor)
+        for purpose in purposes:
+            consent = Consent(
+                site=person.site,
+                person=person,
+                purpose=purpose,
+                given_on=given_on,
+                notice=notice,
+                recorded_by=actor,
+            )
+            _save(consent, actor)
+        audit.record(action="people.privacy_notice.added", obj=notice, data={"person": person.pk})
+    return notice
+
+
+def consent_withdraw(*, consent: Consent, actor: User, withdrawn_on: date) -> Consent:
+    with transaction.atomic():
+        current = Consent.objects.select_for_update().get(pk=consent.pk)
+        if current.withdrawn_on is not None:
+            raise DomainError(_("This consent was already withdrawn."))
+        if withdrawn_on < current.given_on:
+            raise DomainError(_("A consent cannot be withdrawn before it was given."), field="withdrawn_on")
+        current.withdrawn_on = withdrawn_on
+        _save(current, actor)
+        audit.record(action="people.consent.withdrawn", obj=current, data={"person": current.person_id})
+    return current
+
+
+def note_add(*, person: Person, actor: User, category: str, text: str) -> ConfidentialNote:
+    with transaction.atomic():
+        note = ConfidentialNote(
+            site=person.site, person=person, category=category, text=text.strip(), author=actor
+        )
+        _save(note, actor)
+        audit.record(action="people.note.added", obj=note, data={"person": person.pk})
+    return note
+
+
+def case_status_set(
+    *, person: Person, actor: User, version: int | None, status: str, since: date, closure_reason: str = ""
+) -> Person:
+    if status == CaseStatus.CLOSED and not closure_reason:
+        raise DomainError(_("Say why the case is closed."), field="closure_reason")
+    if status != CaseStatus.CLOSED:
+        closure_reason = ""
+    elif closure_reason not in ClosureReason.values:
+        raise DomainError(_("Choose a reason from the list."), field="closure_reason")
+    with transaction.atomic():
+        current = _locked(person, version)
+        if since < current.case_opened_on:
+            raise DomainError(_("The date is before the case was opened."), field="since")
+        before = current.case_status
+        current.case_status, current.case_status_since, current.closure_reason = status, since, closure_reason
+        current.version += 1
+        _save(current, actor)
+        audit.record(
+            action="people.person.status_changed",
+            obj=current,
+            data={"from": before, "to": status, "reason": closure_reason or None},
+        )
+    return current
+
+
+def person_transfer(*, person: Person, actor: User, version: int | None, to_site: Site) -> Person:
+    """Move a case, with everything recorded about it, to another site. The explicit cross-site write."""
+    if to_site.pk == person.site_id or not to_site.is_active:
+        raise DomainError(_("Choose another active site."), field="to_site")
+    from_site_id = person.site_id
+    with transaction.atomic(), scopes_disabled():
+        current = _locked(person, version)
+        links = HouseholdLink.objects.filter(person=current).exclude(relative__site=to_site).count()
+        for model in PERSON_CHILDREN:
+            model.objects.filter(person=current).update(site=to_site)
+        current.name_keys.update(site=to_site)
+        current.site = to_site
+        current.operator = None  # the receiving site assigns its own operator
+        current.version += 1
+        _save(current, actor)
+        data = {"from_site": from_site_id, "to_site": to_site.pk, "relatives_elsewhere": links}
+        audit.record(action="people.person.transferred", obj=current, site_id=from_site_id, data=data)
+        audit.record(action="people.person.transferred", obj=current, site_id=to_site.pk, data=data)
+    return current
+
+
+def person_delete(*, person: Person, actor: User) -> Person:
+    """Soft delete: the record disappears from lists and search, and can be restored."""
+    with transaction.atomic():
+        current = _locked(person, None)
+        if current.deleted_at is not None:
+            raise DomainError(_("This record is already deleted."))
+        current.deleted_at = timezone.now()
+        current.version += 1
+        _save(current, actor)
+        audit.record(action="people.person.deleted", obj=current)
+    return current
+
+
+def person_restore(*, person: Person, actor: User) -> Person:
+    with transaction.atomic():
+        current = _locked(person, None)
+        if current.deleted_at is None:
+            raise DomainError(_("This record is not deleted."))
+        current.deleted_at = None
+        current.version += 1
+        _save(current, actor)
+        audit.record(action="people.person.restored", obj=current)
+    return current
+
+
+def birth_date_from_year(year: int) -> tuple[date, str]:
+    """1 January of the year: the customary placeholder when only the year is known."""
+    return date(year, 1, 1), DatePrecision.YEAR

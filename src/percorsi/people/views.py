@@ -1,0 +1,573 @@
+"""People pages: list and search, intake, the case file and its parts, alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from percorsi.core import audit
+from percorsi.core.decorators import get_site_object_or_404, site_permission_required
+from percorsi.core.errors import DomainError
+from percorsi.core.history import history_rows
+from percorsi.core.models import Site
+from percorsi.core.selectors import site_staff
+from percorsi.people import matching, reference, selectors, services
+from percorsi.people.forms import (
+    AlertsForm,
+    CaseStatusForm,
+    ConsentWithdrawForm,
+    DocumentForm,
+    HouseholdForm,
+    IntakeForm,
+    LanguageForm,
+    LegalStatusForm,
+    NoteForm,
+    PersonForm,
+    PrivacyNoticeForm,
+    SearchForm,
+    TransferForm,
+)
+from percorsi.people.models import Consent, IdentityDocument, Person
+
+PAGE_SIZE = 25
+
+
+def _person(request: HttpRequest, pk: int) -> Person:
+    """A person of the request's site; another site's person is a 404 with an audit entry."""
+    person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
+    if person.merged_into_id is not None:
+        raise Http404
+    return person
+
+
+def _live_person(request: HttpRequest, pk: int) -> Person:
+    """As `_person`, for changes: a deleted record must be restored first."""
+    person = _person(request, pk)
+    if person.deleted_at is not None:
+        raise Http404
+    return person
+
+
+def _status(form: Any) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_GET
+@site_permission_required("people:read")
+def person_list(request: HttpRequest, site: str) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
+    if query:
+        hits = matching.search_people(site=request.site, query=query)
+        people: Any = [hit.person for hit in hits if not status or hit.person.case_status == status]
+    else:
+        people = selectors.people_list(site=request.site, status=status)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        action="people.person.listed",
+        object_type="people.person",
+        data={"page": page.number, "shown": len(page.object_list), "search": bool(query)},
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "params": params.urlencode(),
+            "can_write": request.membership.has("people:write"),
+            "can_alerts": request.membership.has("people:sensitive"),
+        },
+    )
+
+
+def _intake_data(data: dict[str, Any]) -> services.IntakeData:
+    return services.IntakeData(
+        given_names=data["given_names"],
+        family_names=data["family_names"],
+        sex=data["sex"],
+        birth_date=data["birth_date"],
+        birth_date_precision=data["birth_precision"],
+        nationality=data["nationality"],
+        phone=data["phone"],
+        mother_tongue=data["mother_tongue"],
+        arrival_date=data["arrival_date"],
+        arrival_date_precision=data["arrival_precision"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def intake(request: HttpRequest, site: str) -> HttpResponse:
+    """Open a case in two minutes. Likely duplicates are shown before the case is created."""
+    form = IntakeForm(request.POST or None)
+    candidates: list[Any] = []
+    elsewhere = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        lookup = {
+            "given_names": data["given_names"],
+            "family_names": data["family_names"],
+            "birth_date": data["birth_date"],
+            "birth_date_precision": data["birth_precision"],
+            "nationalities": [data["nationality"]] if data["nationality"] else [],
+            "phone": data["phone"],
+        }
+        candidates = matching.duplicate_candidates(site=request.site, **lookup)
+        elsewhere = matching.duplicates_elsewhere_count(site=request.site, **lookup)
+        if (not candidates and not elsewhere) or data["confirm_new"]:
+            person = services.person_intake(site=request.site, actor=request.user, data=_intake_data(data))
+            if elsewhere:
+                request.session[f"elsewhere_{person.pk}"] = elsewhere
+            messages.success(request, _("The case is open. Complete the record when you can."))
+            return redirect("people:detail", site=site, pk=person.pk)
+        audit.record(
+            action="people.duplicates.shown",
+            object_type="people.person",
+            data={"candidates": len(candidates), "elsewhere": elsewhere},
+        )
+    return render(
+        request,
+        "people/intake.html",
+        {"form": form, "candidates": candidates, "elsewhere": elsewhere},
+        status=_status(form),
+    )
+
+
+@require_GET
+@site_permission_required("people:read")
+def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    """The case file. Every view is audited; the sensitive parts only with `people:sensitive`."""
+    _person(request, pk)
+    person = selectors.case_file(site=request.site, pk=pk)
+    if person is None:
+        raise Http404
+    sensitive = request.membership.has("people:sensitive")
+    audit.record(action="people.person.viewed", obj=person, data={"sensitive": sensitive})
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "sensitive": sensitive,
+        "can_write": request.membership.has("people:write"),
+        "can_manage": request.membership.has("people:merge"),
+        "current_status": selectors.current_legal_status(person),
+        "permit_valid_until": selectors.permit_valid_until(person, today),
+        "expiries": selectors.expiries_for(person, today=today) if sensitive else [],
+        "timeline": selectors.timeline(person, sensitive=sensitive),
+        "nationalities": [reference.country_name(n.country) for n in person.nationalities.all()],
+        "languages": [(reference.language_name(lang.language), lang) for lang in person.languages.all()],
+        "birth_country": reference.country_name(person.birth_country) if person.birth_country else "",
+        "age": person.age_on(today),
+        "relatives": [
+            (link, link.relative if link.relative.site_id == person.site_id else None)
+            for link in person.household_links.all()
+        ],
+        "elsewhere": request.session.get(f"elsewhere_{person.pk}", 0),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def _operators(site: Site) -> list[tuple[int, str]]:
+    return [
+        (m.user_id, str(m.user))
+        for m in site_staff(site=site).filter(is_active=True, role__in=["operator", "coordinator"])
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS if name != "operator"}
+    initial |= {
+        "operator": person.operator_id,
+        "version": person.version,
+        "other_names": "\n".join(o.name for o in person.other_names.all()),
+        "nationalities": [n.country for n in person.nationalities.all()],
+    }
+    form = PersonForm(request.POST or None, initial=initial, operators=_operators(request.site))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fields = {name: data[name] for name in services.PERSON_FIELDS if name not in ("operator",)}
+        fields["operator"] = next(
+            (m.user for m in site_staff(site=request.site) if m.user_id == data["operator"]), None
+        )
+        try:
+            services.person_update(
+                person=person,
+                actor=request.user,
+                version=data["version"],
+                fields=fields,
+                other_names=data["other_names"],
+                nationalities=data["nationalities"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("people:detail", site=site, pk=pk)
+    return render(request, "people/person_edit.html", {"form": form, "person": person}, status=_status(form))
+
+
+def _small_form_page(
+    request: HttpRequest,
+    *,
+    person: Person,
+    form: Any,
+    title: str,
+    action: Any,
+    success: str,
+    template: str = "people/small_form.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A page with one small form about a person: validate, call the service, back to the case file."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect("people:detail", site=request.site.slug, pk=person.pk)
+    context = {"form": form, "person": person, "title": title} | (extra or {})
+    return render(request, template, context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def language_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    return _small_form_page(
+        request,
+        person=person,
+        form=LanguageForm(request.POST or None),
+        title=_("Add a language"),
+        success=_("The language was saved."),
+        action=lambda d: services.language_set(
+            person=person,
+            actor=request.user,
+            language=d["language"],
+            level=d["level"],
+            is_mother_tongue=d["is_mother_tongue"],
+        ),
+    )
+
+
+@require_POST
+@site_permission_required("people:write")
+def language_remove(request: HttpRequest, site: str, pk: int, language_id: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    try:
+        services.language_remove(person=person, actor=request.user, language_id=language_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The language was removed."))
+    return redirect("people:detail", site=site, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def household_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    form = HouseholdForm(request.POST or None)
+
+    def link(data: dict[str, Any]) -> None:
+        relative = Person.objects.filter(pk=data["relative"], deleted_at__isnull=True).first()
+        if relative is None:
+            raise DomainError(_("No case with this number at this site."), field="relative")
+        services.household_link_add(
+            person=person, actor=request.user, relative=relative, relation=data["relation"]
+        )
+
+    return _small_form_page(
+        request,
+        person=person,
+        form=form,
+        title=_("Link a relative followed too"),
+        success=_("The relative was linked."),
+        action=link,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def legal_status_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    return _small_form_page(
+        request,
+        person=person,
+        form=LegalStatusForm(request.POST or None),
+        title=_("Record a legal status"),
+        success=_("The legal status was added to the history."),
+        action=lambda d: services.legal_status_add(person=person, actor=request.user, fields=d),
+        extra={"help": _("A new entry never replaces the earlier ones: they stay in the history.")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def document_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+
+    def add(data: dict[str, Any]) -> None:
+        scan = data.pop("scan_file", None)
+        services.document_add(person=person, actor=request.user, fields=data, scan=scan)
+
+    return _small_form_page(
+        request,
+        person=person,
+        form=form,
+        title=_("Record a document"),
+        success=_("The document was recorded."),
+        action=add,
+        template="people/document_form.html",
+    )
+
+
+@require_GET
+@site_permission_required("people:sensitive")
+def document_scan(request: HttpRequest, site: str, pk: int, document_id: int) -> FileResponse:
+    """The scan, through this view only: permission-checked and audited."""
+    person = _person(request, pk)
+    document = IdentityDocument.objects.filter(pk=document_id, person=person).first()
+    if document is None or not document.scan:
+        raise Http404
+    with transaction.atomic():
+        audit.record(action="people.document.downloaded", obj=document, data={"person": person.pk})
+    extension = document.scan.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        document.scan.open("rb"),
+        content_type=document.scan_content_type or "application/octet-stream",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"document-{document.pk}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; object-src 'self'; sandbox"
+    return response
+
+
+@require_POST
+@site_permission_required("people:sensitive")
+def document_replace(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    document = IdentityDocument.objects.filter(
+        pk=document_id, person=person, replaced_at__isnull=True
+    ).first()
+    if document is None:
+        raise Http404
+    services.document_replace(document=document, actor=request.user)
+    messages.success(request, _("The document is marked as no longer current."))
+    return redirect("people:detail", site=site, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def privacy_notice_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    return _small_form_page(
+        request,
+        person=person,
+        form=PrivacyNoticeForm(request.POST or None),
+        title=_("Privacy notice and consents"),
+        success=_("The privacy notice and the consents were recorded."),
+        action=lambda d: services.privacy_notice_add(
+            person=person,
+            actor=request.user,
+            given_on=d["given_on"],
+            language=d["language"],
+            interpreter=d["interpreter"],
+            purposes=d["purposes"],
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def consent_withdraw(request: HttpRequest, site: str, pk: int, consent_id: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    consent = Consent.objects.filter(pk=consent_id, person=person).first()
+    if consent is None:
+        raise Http404
+    return _small_form_page(
+        request,
+        person=person,
+        form=ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()}),
+        title=_("Withdraw the consent: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+        success=_("The withdrawal was recorded."),
+        action=lambda d: services.consent_withdraw(
+            consent=consent, actor=request.user, withdrawn_on=d["withdrawn_on"]
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def note_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    return _small_form_page(
+        request,
+        person=person,
+        form=NoteForm(request.POST or None),
+        title=_("Add a confidential note"),
+        success=_("The note was added."),
+        action=lambda d: services.note_add(
+            person=person, actor=request.user, category=d["category"], text=d["text"]
+        ),
+        extra={"help": _("Only operators and coordinators read confidential notes.")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:write")
+def case_status(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    initial = {
+        "status": person.case_status,
+        "since": timezone.localdate(),
+        "closure_reason": person.closure_reason,
+        "version": person.version,
+    }
+    return _small_form_page(
+        request,
+        person=person,
+        form=CaseStatusForm(request.POST or None, initial=initial),
+        title=_("Case status"),
+        success=_("The case status was saved."),
+        action=lambda d: services.case_status_set(
+            person=person,
+            actor=request.user,
+            version=d["version"],
+            status=d["status"],
+            since=d["since"],
+            closure_reason=d["closure_reason"],
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:merge")
+def transfer(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    sites = [(s.pk, s.name) for s in Site.objects.filter(is_active=True).exclude(pk=request.site.pk)]
+    form = TransferForm(request.POST or None, initial={"version": person.version}, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        to_site = Site.objects.get(pk=form.cleaned_data["to_site"])
+        try:
+            services.person_transfer(
+                person=person, actor=request.user, version=form.cleaned_data["version"], to_site=to_site
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The case was transferred to %(site)s.") % {"site": to_site.name})
+            return redirect("people:list", site=site)
+    return render(
+        request,
+        "people/small_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Transfer the case to another site"),
+            "help": _(
+                "Everything recorded about the person moves with the case, and this site no longer sees it."
+            ),
+            "danger": True,
+        },
+        status=_status(form),
+    )
+
+
+@require_POST
+@site_permission_required("people:merge")
+def person_delete(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    try:
+        services.person_delete(person=person, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("people:detail", site=site, pk=pk)
+    messages.success(request, _("The record was deleted. You can restore it from the deleted records."))
+    return redirect("people:list", site=site)
+
+
+@require_POST
+@site_permission_required("people:merge")
+def person_restore(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    try:
+        services.person_restore(person=person, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The record was restored."))
+    return redirect("people:detail", site=site, pk=pk)
+
+
+@require_GET
+@site_permission_required("people:merge")
+def deleted_list(request: HttpRequest, site: str) -> HttpResponse:
+    page = Paginator(selectors.deleted_people(site=request.site), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(action="people.person.listed", object_type="people.person", data={"deleted": True})
+    return render(request, "people/deleted_list.html", {"page": page, "params": ""})
+
+
+@require_GET
+@site_permission_required("people:sensitive")
+def person_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    audit.record(action="people.person.history_viewed", obj=person)
+    return render(
+        request,
+        "people/history.html",
+        {"person": person, "rows": history_rows(person), "title": _("History of the record")},
+    )
+
+
+@require_GET
+@site_permission_required("people:read")
+def duplicates(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    person = _live_person(request, pk)
+    lookup = {
+        "given_names": person.given_names,
+        "family_names": person.family_names,
+        "birth_date": person.birth_date,
+        "birth_date_precision": person.birth_date_precision,
+        "nationalities": [n.country for n in person.nationalities.all()],
+        "tax_code": person.tax_code,
+        "phone": person.phone,
+        "document_numbers": [d.number for d in person.documents.all() if d.number],
+    }
+    candidates = matching.duplicate_candidates(site=request.site, exclude_pk=person.pk, **lookup)
+    elsewhere = matching.duplicates_elsewhere_count(site=request.site, exclude_pk=person.pk, **lookup)
+    audit.record(action="people.duplicates.checked", obj=person, data={"candidates": len(candidates)})
+    return render(
+        request,
+        "people/duplicates.html",
+        {"person": person, "candidates": candidates, "elsewhere": elsewhere},
+    )
+
+
+@require_GET
+@site_permission_required("people:sensitive")
+def alerts(request: HttpRequest, site: str) -> HttpResponse:
+    form = AlertsForm(request.GET or None)
+    days = (form.cleaned_data.get("days") if form.is_valid() else None) or selectors.ALERT_DAYS_DEFAULT
+    expiries = selectors.site_expiries(site=request.site, within_days=days)
+    audit.record(action="people.alerts.viewed", object_type="people.person", data={"days": days})
+    return render(request, "people/alerts.html", {"form": form, "expiries": expiries, "days": days})
