@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from percorsi.accounts.models import User
@@ -91,7 +92,7 @@ HOME_FIGURES: list[Callable[[Site, Membership], list[tuple[str, int, str]]]] = [
 
 
 def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, str]]:
-    """A few figures for the home page, each only for a role that may see them: (label, value, url name)."""
+    """A few figures for the home page, each only for a role that may see them: (label, value, url)."""
     from django.utils.translation import gettext as _
 
     figures: list[tuple[str, int, str]] = []
@@ -104,7 +105,14 @@ def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, 
         figures.append((_("denied accesses in the last 7 days"), denied, "core:audit_log"))
     for provider in HOME_FIGURES:
         figures.extend(provider(site, membership))
-    return figures
+    # A figure links to its page; one whose page is not built (not in the URLs) is left out.
+    shown = []
+    for label, value, url_name in figures:
+        try:
+            shown.append((label, value, reverse(url_name, kwargs={"site": site.slug})))
+        except NoReverseMatch:
+            continue
+    return shown
 
 
 def users_by_id(ids: set[int]) -> dict[int, User]:
