@@ -20,6 +20,7 @@ warning the operator can confirm, never as a block.
 from __future__ import annotations
 
 import calendar
+import gettext as gnu_gettext
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from functools import cache
 from typing import Any
 
 import codicefiscale
+import pycountry
 from codicefiscale.data import get_countries_data
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -58,8 +60,7 @@ MESSAGES = {
     "provisional_digits": _("A provisional tax code of 11 characters is made of digits only."),
     "provisional_zero": _("A provisional tax code cannot be all zeros."),
     "provisional_check": _(
-        "The last digit of this provisional tax code does not match the others: check it for typing "
-        "errors."
+        "The last digit of this provisional tax code does not match the others: check it for typing errors."
     ),
     "format": _(
         "This is not a tax code: it should be 6 letters, 2 digits, 1 letter, 2 digits, 1 letter, "
@@ -194,25 +195,24 @@ _BELFIORE_BY_COUNTRY_EXTRA = {
     "XK": "Z160",  # Kosovo: not in ISO 3166, user-assigned code XK
 }
 
+_SOVIET = ("AM", "AZ", "BY", "EE", "GE", "KG", "KZ", "LT", "LV", "MD", "RU", "TJ", "TM", "UA", "UZ")
+
 # Codes of states that no longer exist, or of the state a country was part of, accepted for people
 # born there up to the given year: (code, last year).
-_BELFIORE_BEFORE = {
-    "CZ": [("Z105", 1992)],
-    "SK": [("Z105", 1992)],
-    "DE": [("Z111", 1990)],
-    "YE": [("Z201", 1975), ("Z202", 1975), ("Z250", 1990)],
-    "TZ": [("Z350", 1964)],
-    "ER": [("Z315", 1993)],  # Ethiopia
-    "SS": [("Z348", 2011)],  # Sudan
-    "BD": [("Z236", 1971)],  # Pakistan
-    "XK": [("Z118", 2003), ("Z157", 2006), ("Z158", 2008)],  # Yugoslavia, Serbia and Montenegro, Serbia
-    "RS": [("Z118", 2003), ("Z157", 2006)],
-    "ME": [("Z118", 2003), ("Z157", 2006)],
-    **{alpha_2: [("Z118", 1992)] for alpha_2 in ("BA", "HR", "MK", "SI")},
-    **{
-        alpha_2: [("Z135", 1991)]
-        for alpha_2 in ("AM", "AZ", "BY", "EE", "GE", "KG", "KZ", "LT", "LV", "MD", "RU", "TJ", "TM", "UA", "UZ")
-    },
+_BELFIORE_BEFORE: dict[str, tuple[tuple[str, int], ...]] = {
+    "CZ": (("Z105", 1992),),
+    "SK": (("Z105", 1992),),
+    "DE": (("Z111", 1990),),
+    "YE": (("Z201", 1975), ("Z202", 1975), ("Z250", 1990)),
+    "TZ": (("Z350", 1964),),
+    "ER": (("Z315", 1993),),  # Ethiopia
+    "SS": (("Z348", 2011),),  # Sudan
+    "BD": (("Z236", 1971),),  # Pakistan
+    "XK": (("Z118", 2003), ("Z157", 2006), ("Z158", 2008)),  # Yugoslavia, Serbia and Montenegro, Serbia
+    "RS": (("Z118", 2003), ("Z157", 2006)),
+    "ME": (("Z118", 2003), ("Z157", 2006)),
+    **dict.fromkeys(("BA", "HR", "MK", "SI"), (("Z118", 1992),)),
+    **dict.fromkeys(_SOVIET, (("Z135", 1991),)),
 }
 
 
@@ -230,11 +230,7 @@ def _foreign_places() -> dict[str, dict[str, Any]]:
 @cache
 def _belfiore_index() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """(ISO alpha-2 -> Belfiore codes, Belfiore code -> ISO alpha-2), matched by name."""
-    import gettext
-
-    import pycountry
-
-    italian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["it"], fallback=True)
+    italian = gnu_gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["it"], fallback=True)
     by_slug: dict[str, set[str]] = {}
     for place in _foreign_places().values():
         for name in [*place["name_slugs"], place["name"], place.get("name_alt_en") or ""]:
@@ -269,13 +265,27 @@ def country_for_belfiore_code(code: str) -> str | None:
 
 def _accepted_codes(country: str, birth_year: int | None) -> set[str]:
     codes = set(belfiore_codes(country))
-    for code, last_year in _BELFIORE_BEFORE.get(country, []):
+    for code, last_year in _BELFIORE_BEFORE.get(country, ()):
         if birth_year is None or birth_year <= last_year:
             codes.add(code)
     return codes
 
 
-_PLACE_STOPWORDS = {"di", "de", "del", "della", "dei", "delle", "nel", "nell", "nella", "sul", "sull", "e", "d"}
+_PLACE_STOPWORDS = {
+    "di",
+    "de",
+    "del",
+    "della",
+    "dei",
+    "delle",
+    "nel",
+    "nell",
+    "nella",
+    "sul",
+    "sull",
+    "e",
+    "d",
+}
 
 
 def _place_words(name: str) -> frozenset[str]:
@@ -292,18 +302,20 @@ def _same_municipality(record_place: str, place: dict[str, Any], birth_date: dat
     if any(words == _place_words(name) for name in names if name):
         return True
     try:
-        return codicefiscale.encode_birthplace(record_place, birth_date.isoformat() if birth_date else None) == (
-            place.get("code")
-        )
+        return codicefiscale.encode_birthplace(
+            record_place, birth_date.isoformat() if birth_date else None
+        ) == (place.get("code"))
     except ValueError:
         return False
 
 
-def _decoded_place(code: str) -> dict[str, Any] | None:
+def _decoded_place(code: str, place_code: str) -> dict[str, Any] | None:
+    """The place of birth as python-codicefiscale knows it, None if it does not."""
     try:
         return codicefiscale.decode(code)["birthplace"]
     except ValueError:
-        return None
+        # decode() also checks that the place existed on the birth date it guesses (century included).
+        return _foreign_places().get(place_code)
 
 
 def _place_label(place: dict[str, Any]) -> str:
@@ -319,7 +331,9 @@ def _place_label(place: dict[str, Any]) -> str:
 
 def _full_year(two_digits: int, near: int) -> int:
     """The year ending in ``two_digits`` nearest to ``near``."""
-    candidates = (century + two_digits for century in range((near // 100 - 1) * 100, (near // 100 + 2) * 100, 100))
+    candidates = (
+        century + two_digits for century in range((near // 100 - 1) * 100, (near // 100 + 2) * 100, 100)
+    )
     return min(candidates, key=lambda year: (abs(year - near), -year))
 
 
@@ -369,7 +383,7 @@ def _place_mismatch(
     code: str, encoded: _Encoded, birth_country: str, birth_place: str, birth_date: date | None
 ) -> str | None:
     country = (birth_country or "").upper()
-    place = _decoded_place(code)
+    place = _decoded_place(code, encoded.place)
     if place is None:
         return gettext(
             "The place-of-birth code %(place_code)s in the tax code is neither an Italian municipality nor "
@@ -380,25 +394,31 @@ def _place_mismatch(
     code_abroad = place.get("province") == "EE"
     if country == ITALY:
         if code_abroad:
-            return gettext("The tax code gives a place of birth abroad, %(code_place)s; the record, Italy.") % {
-                "code_place": _place_label(place)
-            }
+            return gettext(
+                "The tax code gives a place of birth abroad, %(code_place)s; the record, Italy."
+            ) % {"code_place": _place_label(place)}
         if birth_place and not _same_municipality(birth_place, place, birth_date):
-            return gettext("The tax code gives the town of birth %(code_place)s, the record %(record_place)s.") % {
+            return gettext(
+                "The tax code gives the town of birth %(code_place)s, the record %(record_place)s."
+            ) % {
                 "code_place": _place_label(place),
                 "record_place": birth_place,
             }
         return None
     record_country = reference.country_name(country)
     if not code_abroad:
-        return gettext("The tax code gives a place of birth in Italy, %(code_place)s; the record, %(country)s.") % {
+        return gettext(
+            "The tax code gives a place of birth in Italy, %(code_place)s; the record, %(country)s."
+        ) % {
             "code_place": _place_label(place),
             "country": record_country,
         }
     accepted = _accepted_codes(country, birth_date.year if birth_date else None)
     if not accepted or place["code"] in accepted:
         return None  # no Belfiore code known for the record's country: nothing to compare with
-    return gettext("The tax code gives the country of birth %(code_place)s, the record %(country)s (%(expected)s).") % {
+    return gettext(
+        "The tax code gives the country of birth %(code_place)s, the record %(country)s (%(expected)s)."
+    ) % {
         "code_place": _place_label(place),
         "country": record_country,
         "expected": ", ".join(sorted(belfiore_codes(country) or accepted)),
