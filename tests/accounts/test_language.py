@@ -77,3 +77,13 @@ def test_the_switch_does_not_send_anyone_to_another_host(client_for: Callable[[s
         reverse("accounts:language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("core:start")
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_after_login(personas: dict[str, Persona]) -> None:
+    client = Client()
+    login = reverse("accounts:login")
+    client.post(reverse("accounts:language"), {"language": "en", "next": login})
+    client.post(login, {"username": personas["operator_a"].user.email, "password": "a-long-test-password"})
+    personas["operator_a"].user.refresh_from_db()
+    assert personas["operator_a"].user.preferred_language == "en"
+    assert client.get(reverse("core:home", kwargs={"site": "roma"}))["Content-Language"] == "en"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from percorsi.core.models import AuditEntry
 from tests.conftest import Persona
+from tests.helpers import shows
 
 PASSWORD = "a-long-test-password"
 WRONG_LOGIN = "E-mail address or password not recognised. Check them and try again."
@@ -116,3 +117,12 @@ def test_an_english_browser_still_gets_italian_until_english_is_chosen(db: None)
     assert 'lang="it"' in page.content.decode()
     client.post(reverse("accounts:language"), {"language": "en", "next": reverse("accounts:login")})
     assert client.get(reverse("accounts:login"))["Content-Language"] == "en"
+
+
+def test_a_form_sent_without_its_security_token_gets_a_page_that_says_what_to_do(db: None) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("accounts:login"), {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 403
+    assert 'lang="it"' in response.content.decode()
+    assert shows(response, "The form has expired")

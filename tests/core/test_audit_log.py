@@ -161,3 +161,20 @@ def test_account_events_of_the_sites_staff_appear_in_its_log_only(
     shown = _shown_ids(client_for("auditor_a").get(URL, {"outcome": "denied"}))
     assert failed_roma.id in shown
     assert failed_vicenza.id not in shown
+
+
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_a_date_out_of_range_is_a_message_not_an_error(
+    client_for: Callable[[str], Client], entries: dict[str, list[int]], params: dict[str, str]
+) -> None:
+    response = client_for("auditor_a").get(URL, params)
+    assert response.status_code == 200
+    assert shows(response, "Choose a date between 2000 and 2100.")
+
+
+def test_a_filter_that_cannot_be_applied_shows_nothing_rather_than_everything(
+    client_for: Callable[[str], Client], entries: dict[str, list[int]], personas: dict[str, Persona]
+) -> None:
+    operator = personas["operator_a"].user.pk
+    response = client_for("auditor_a").get(URL, {"actor": operator, "date_from": "2024-02-30"})
+    assert _shown_ids(response) == []

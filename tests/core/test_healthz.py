@@ -43,3 +43,9 @@ def test_healthz_is_503_when_the_database_is_unreachable(db: None, tmp_path: Pat
 
 def test_healthz_answers_get_only(db: None) -> None:
     assert Client().post("/healthz").status_code == 405
+
+
+def test_a_head_probe_is_answered(db: None) -> None:
+    from django.test import Client as _Client
+
+    assert _Client().head("/healthz").status_code == 200

@@ -73,6 +73,8 @@ def test_another_sites_object_is_a_404_and_the_attempt_is_recorded(
     assert [(e.outcome, e.object_type, e.object_id) for e in denied] == [
         ("denied", "scopedapp.casenote", str(notes["roma"].pk))
     ]
+    # Recorded under Roma, the site that owns the note, so that Roma's auditor sees the attempt.
+    assert denied[0].site_id == notes["roma"].site_id
 
 
 # --- Site URLs -----------------------------------------------------------------------------------

@@ -36,8 +36,13 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(**kwargs, idle_minutes=settings.SESSION_COOKIE_AGE // 60)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        # A language chosen on the login page itself wins over the one stored in the account.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
+            services.user_set_language(user=user, language=chosen)
         response = super().form_valid(form)
-        _set_language_cookie(response, form.get_user().preferred_language)
+        _set_language_cookie(response, user.preferred_language)
         return response
 
 

@@ -1,5 +1,6 @@
 """Percorsi's one settings file, configured by environment variables (see docs/operations.md)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -30,16 +31,21 @@ def _secret_key() -> str:
             raise ImproperlyConfigured("PERCORSI_SECRET_KEY must be at least 32 characters long")
         return key
     key_file = DATA_DIR / "secret-key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # Created readable by the owner only, and only once even if two processes start together.
+        descriptor = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("PERCORSI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PERCORSI_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "percorsi.core.errorviews.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -201,6 +207,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("PERCORSI_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("bootstrap-italia", NODE_MODULES_DIR / "bootstrap-italia" / "dist"),

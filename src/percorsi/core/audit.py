@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.db import models, transaction
@@ -37,10 +37,6 @@ class AuditContext:
 _context: ContextVar[AuditContext] = ContextVar("percorsi_audit_context", default=AuditContext())  # noqa: B039
 
 
-def current_context() -> AuditContext:
-    return _context.get()
-
-
 @contextmanager
 def audit_context(**changes: Any) -> Iterator[AuditContext]:
     """Set (part of) the audit context for the duration of a block: a request, a command, a job."""
@@ -50,6 +46,11 @@ def audit_context(**changes: Any) -> Iterator[AuditContext]:
         yield new
     finally:
         _context.reset(token)
+
+
+def current_site_id() -> int | None:
+    """The site of the request being served, if any."""
+    return _context.get().site_id
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -73,6 +74,13 @@ def _canonical(entry: AuditEntry) -> bytes:
 
 def compute_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(_canonical(entry)).hexdigest()
+
+
+def _stored_ip(raw: str | None) -> str | None:
+    """The address as the database stores it (the hash must cover exactly what is stored)."""
+    if not raw:
+        return None
+    return AuditEntry._meta.get_field("client_ip").to_python(raw)
 
 
 def _check_data(data: dict[str, IdValue]) -> dict[str, IdValue]:
@@ -116,7 +124,7 @@ def record(
             object_id="" if object_id is None else str(object_id),
             outcome=outcome,
             request_id=ctx.request_id,
-            client_ip=ctx.client_ip,
+            client_ip=_stored_ip(ctx.client_ip),
             data=_check_data(dict(data or {})),
             prev_hash=head.last_hash,
         )
@@ -139,13 +147,23 @@ class ChainProblem:
 
 
 def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
-    """Walk the chain in order. Return the number of entries checked and the first problem, if any."""
+    """Walk the chain in order. Return the number of entries checked and the first problem, if any.
+
+    The head is read first and the walk stops at the entry it names, so entries appended while
+    the walk runs are left for the next check instead of looking like a removal. A missing head
+    with entries in the log means the head, and possibly the newest entries, were removed."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        first = AuditEntry.objects.order_by("id").values_list("id", flat=True).first()
+        return 0, (None if first is None else ChainProblem(1, "removed"))
     expected_id = 1
     prev_hash = GENESIS_HASH
     checked = 0
     last_id = 0
-    while True:
-        batch = list(AuditEntry.objects.filter(id__gte=expected_id).order_by("id")[:batch_size])
+    while expected_id <= head.last_id:
+        batch = list(
+            AuditEntry.objects.filter(id__gte=expected_id, id__lte=head.last_id).order_by("id")[:batch_size]
+        )
         if not batch:
             break
         for entry in batch:
@@ -159,11 +177,6 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
             last_id = entry.id
             expected_id += 1
             checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_id != last_id or head.last_hash != prev_hash):
+    if head.last_id != last_id or head.last_hash != prev_hash:
         return checked, ChainProblem(last_id + 1, "removed")
     return checked, None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

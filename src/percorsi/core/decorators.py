@@ -61,7 +61,14 @@ def get_site_object_or_404[M: models.Model](
                 model.objects.filter(pk=pk).values_list("site_id", flat=True).first() if _is_int(pk) else None
             )  # type: ignore[attr-defined]
         if other is not None:
-            audit.record_denied(action=action, object_type=model._meta.label_lower, object_id=pk)
+            # Under the site that owns the object, so that its auditor sees the attempt.
+            audit.record_denied(
+                action=action,
+                object_type=model._meta.label_lower,
+                object_id=pk,
+                site_id=other,
+                data={"from_site": audit.current_site_id()},
+            )
         raise Http404 from None
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -39,6 +40,15 @@ class StaffAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = _role_choices(actor_role)
 
+    def clean_email(self) -> str:
+        # Stored in lower case: check the address again in that form (some letters grow when lowered).
+        email = self.cleaned_data["email"].strip().lower()
+        for validator in self.fields["email"].validators:
+            validator(email)
+        if len(email) > 254:
+            raise forms.ValidationError(_("The address is too long."))
+        return email
+
 
 class MembershipForm(VersionedForm):
     role = forms.ChoiceField(label=_("Role"))
@@ -75,6 +85,11 @@ class AuditFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            day = data.get(name)
+            if day is not None and not (date(2000, 1, 1) <= day <= date(2100, 12, 31)):
+                self.add_error(name, _("Choose a date between 2000 and 2100."))
+                data[name] = None
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data

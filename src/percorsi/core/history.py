@@ -59,6 +59,8 @@ def history_rows(obj: models.Model, *, limit: int = 200) -> list[HistoryRow]:
                         after=_display(record, change.field, change.new),
                     )
                 )
+        if previous is not None and record.history_type == "~" and not changes:
+            continue  # a save that changed nothing shown here (a login stamps the account, say)
         rows.append(
             HistoryRow(
                 when=record.history_date,

@@ -23,14 +23,18 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address; behind a trusted proxy, the address it forwarded."""
     raw = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "PERCORSI_TRUST_X_FORWARDED_FOR", False):
+    if settings.PERCORSI_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             raw = forwarded.split(",")[-1].strip()
     try:
-        return str(ipaddress.ip_address(raw))
+        address = ipaddress.ip_address(raw.split("%", 1)[0])  # no IPv6 zone id
     except ValueError:
         return None
+    # An IPv4 client on a dual-stack socket arrives as ::ffff:a.b.c.d: record the IPv4 address,
+    # as the database would store it anyway (the audit hash is over the stored form).
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
 
 
 class RequestIdMiddleware:
@@ -40,7 +44,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        # The proxy's id is kept only behind a trusted proxy; a client cannot choose its own.
+        trusted = settings.PERCORSI_TRUST_X_FORWARDED_FOR
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "") if trusted else ""
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         with audit.audit_context(request_id=request_id, client_ip=client_ip(request)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -55,10 +56,31 @@ def membership_create(
         if user is None:
             user = User(email=email, full_name=full_name.strip(), preferred_language=preferred_language)
             user.set_unusable_password()
-            user.full_clean()
-            user._history_user = actor  # type: ignore[attr-defined]
-            user.save()
+            try:
+                user.full_clean()
+                with transaction.atomic():
+                    user._history_user = actor  # type: ignore[attr-defined]
+                    user.save()
+            except ValidationError as error:
+                raise DomainError(" ".join(error.messages), field="email") from None
+            except IntegrityError:
+                raise DomainError(
+                    _("This address was registered a moment ago: try again."), field="email"
+                ) from None
             audit.record(action="accounts.user.created", obj=user, site_id=site.pk)
+        # A role given here would take precedence over the person's all-sites role at this site:
+        # only someone who holds an all-sites role may narrow another's.
+        if (
+            actor_membership.site_id is not None
+            and Membership.objects.filter(user=user, site__isnull=True, is_active=True).exists()
+        ):
+            raise DomainError(
+                _(
+                    "This person already works at every site: "
+                    "only an administrator of every site can change that."
+                ),
+                field="email",
+            )
         if Membership.objects.filter(user=user, site=site).exists():
             raise DomainError(_("This person already has a role at this site."), field="email")
         membership = Membership(user=user, site=site, role=role)
@@ -82,8 +104,6 @@ def membership_update(
     is_active: bool,
     version: int | None,
 ) -> Membership:
-    if membership.site_id is None:
-        raise DomainError(_("An all-sites role can only be changed by an administrator of every site."))
     if membership.pk == actor_membership.pk:
         raise DomainError(_("You cannot change your own role."))
     _check_assignable(actor_membership=actor_membership, role=membership.role)

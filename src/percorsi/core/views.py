@@ -8,21 +8,21 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from percorsi.core import audit, selectors, services
 from percorsi.core.decorators import site_permission_required
 from percorsi.core.errors import DomainError
 from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm
 from percorsi.core.history import history_rows
-from percorsi.core.models import Membership
+from percorsi.core.models import AuditEntry, Membership
 from percorsi.core.navigation import ROLE_INTROS
 from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers, 503 otherwise. Says nothing else."""
     try:
@@ -81,7 +81,9 @@ def staff_list(request: HttpRequest, site: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("staff:write")
 def staff_new(request: HttpRequest, site: str) -> HttpResponse:
-    form = StaffAddForm(request.POST or None, actor_role=request.membership.role)
+    form = StaffAddForm(
+        request.POST if request.method == "POST" else None, actor_role=request.membership.role
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_create(
@@ -123,7 +125,11 @@ def _site_membership_or_404(request: HttpRequest, pk: int) -> Membership:
 def staff_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     membership = _site_membership_or_404(request, pk)
     initial = {"role": membership.role, "is_active": membership.is_active, "version": membership.version}
-    form = MembershipForm(request.POST or None, initial=initial, actor_role=request.membership.role)
+    form = MembershipForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        actor_role=request.membership.role,
+    )
     editable = membership.pk != request.membership.pk and membership.role in ASSIGNABLE_ROLES.get(
         request.membership.role, ()
     )
@@ -181,7 +187,7 @@ def site_settings(request: HttpRequest, site: str) -> HttpResponse:
         "address": current.address,
         "version": current.version,
     }
-    form = SiteForm(request.POST or None, initial=initial)
+    form = SiteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update(site=current, actor=request.user, **form.cleaned_data)
@@ -215,16 +221,21 @@ def audit_log(request: HttpRequest, site: str) -> HttpResponse:
         (m.user_id, f"{m.user} ({m.get_role_display()})") for m in selectors.site_staff(site=request.site)
     ]
     form = AuditFilterForm(request.GET or None, actors=actors)
+    # With a filter that cannot be applied, show nothing rather than more than was asked for.
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries(
-        site=request.site,
-        action=filters.get("action") or "",
-        outcome=filters.get("outcome") or "",
-        actor_id=filters.get("actor"),
-        object_type=filters.get("object_type") or "",
-        object_id=filters.get("object_id") or "",
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
+    entries = (
+        AuditEntry.objects.none()
+        if form.is_bound and form.errors
+        else selectors.audit_entries(
+            site=request.site,
+            action=filters.get("action") or "",
+            outcome=filters.get("outcome") or "",
+            actor_id=filters.get("actor"),
+            object_type=filters.get("object_type") or "",
+            object_id=filters.get("object_id") or "",
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actors = selectors.users_by_id({e.actor_id for e in page.object_list if e.actor_id})

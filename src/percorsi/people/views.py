@@ -113,7 +113,7 @@ def _intake_data(data: dict[str, Any]) -> services.IntakeData:
 @site_permission_required("people:write")
 def intake(request: HttpRequest, site: str) -> HttpResponse:
     """Open a case in two minutes. Likely duplicates are shown before the case is created."""
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST if request.method == "POST" else None)
     candidates: list[Any] = []
     elsewhere = 0
     if request.method == "POST" and form.is_valid():
@@ -198,7 +198,11 @@ def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         "other_names": "\n".join(o.name for o in person.other_names.all()),
         "nationalities": [n.country for n in person.nationalities.all()],
     }
-    form = PersonForm(request.POST or None, initial=initial, operators=_operators(request.site))
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        operators=_operators(request.site),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         fields = {name: data[name] for name in services.PERSON_FIELDS if name not in ("operator",)}
@@ -253,7 +257,7 @@ def language_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return _small_form_page(
         request,
         person=person,
-        form=LanguageForm(request.POST or None),
+        form=LanguageForm(request.POST if request.method == "POST" else None),
         title=_("Add a language"),
         success=_("The language was saved."),
         action=lambda d: services.language_set(
@@ -283,7 +287,7 @@ def language_remove(request: HttpRequest, site: str, pk: int, language_id: int) 
 @site_permission_required("people:write")
 def household_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     person = _live_person(request, pk)
-    form = HouseholdForm(request.POST or None)
+    form = HouseholdForm(request.POST if request.method == "POST" else None)
 
     def link(data: dict[str, Any]) -> None:
         relative = Person.objects.filter(pk=data["relative"], deleted_at__isnull=True).first()
@@ -310,7 +314,7 @@ def legal_status_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return _small_form_page(
         request,
         person=person,
-        form=LegalStatusForm(request.POST or None),
+        form=LegalStatusForm(request.POST if request.method == "POST" else None),
         title=_("Record a legal status"),
         success=_("The legal status was added to the history."),
         action=lambda d: services.legal_status_add(person=person, actor=request.user, fields=d),
@@ -322,7 +326,7 @@ def legal_status_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @site_permission_required("people:sensitive")
 def document_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     person = _live_person(request, pk)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES or None)
 
     def add(data: dict[str, Any]) -> None:
         scan = data.pop("scan_file", None)
@@ -383,7 +387,7 @@ def privacy_notice_add(request: HttpRequest, site: str, pk: int) -> HttpResponse
     return _small_form_page(
         request,
         person=person,
-        form=PrivacyNoticeForm(request.POST or None),
+        form=PrivacyNoticeForm(request.POST if request.method == "POST" else None),
         title=_("Privacy notice and consents"),
         success=_("The privacy notice and the consents were recorded."),
         action=lambda d: services.privacy_notice_add(
@@ -407,7 +411,9 @@ def consent_withdraw(request: HttpRequest, site: str, pk: int, consent_id: int) 
     return _small_form_page(
         request,
         person=person,
-        form=ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()}),
+        form=ConsentWithdrawForm(
+            request.POST if request.method == "POST" else None, initial={"withdrawn_on": timezone.localdate()}
+        ),
         title=_("Withdraw the consent: %(purpose)s") % {"purpose": consent.get_purpose_display()},
         success=_("The withdrawal was recorded."),
         action=lambda d: services.consent_withdraw(
@@ -423,7 +429,7 @@ def note_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return _small_form_page(
         request,
         person=person,
-        form=NoteForm(request.POST or None),
+        form=NoteForm(request.POST if request.method == "POST" else None),
         title=_("Add a confidential note"),
         success=_("The note was added."),
         action=lambda d: services.note_add(
@@ -446,7 +452,7 @@ def case_status(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return _small_form_page(
         request,
         person=person,
-        form=CaseStatusForm(request.POST or None, initial=initial),
+        form=CaseStatusForm(request.POST if request.method == "POST" else None, initial=initial),
         title=_("Case status"),
         success=_("The case status was saved."),
         action=lambda d: services.case_status_set(
@@ -465,7 +471,9 @@ def case_status(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 def transfer(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     person = _live_person(request, pk)
     sites = [(s.pk, s.name) for s in Site.objects.filter(is_active=True).exclude(pk=request.site.pk)]
-    form = TransferForm(request.POST or None, initial={"version": person.version}, sites=sites)
+    form = TransferForm(
+        request.POST if request.method == "POST" else None, initial={"version": person.version}, sites=sites
+    )
     if request.method == "POST" and form.is_valid():
         to_site = Site.objects.get(pk=form.cleaned_data["to_site"])
         try:
