@@ -145,6 +145,8 @@ def test_italian_translations_keep_placeholders_and_html_tags():
     tag = re.compile(r"</?[a-zA-Z][^>]*>")
     wrong = []
     for entry in read_po(ITALIAN_PO).values():
+        if entry.fuzzy:
+            continue  # not used at run time; the catalogue test reports it
         sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
         for translation in entry.msgstr:
             if not translation:
