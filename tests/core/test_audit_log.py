@@ -73,7 +73,7 @@ def test_viewing_the_log_is_itself_audited(
 
 
 def test_filter_by_action(client_for: Callable[[str], Client], entries: dict[str, list[int]]) -> None:
-    response = client_for("auditor_a").get(URL, {"action": "core.membership"})
+    response = client_for("auditor_a").get(URL, {"action": "core.membership.updated"})
     assert sorted(_shown_ids(response)) == entries["coordinator"]
 
 
@@ -102,7 +102,7 @@ def test_filters_combine(
     client_for: Callable[[str], Client], entries: dict[str, list[int]], personas: dict[str, Persona]
 ) -> None:
     response = client_for("auditor_a").get(
-        URL, {"actor": personas["operator_a"].user.pk, "outcome": "allowed", "action": "people."}
+        URL, {"actor": personas["operator_a"].user.pk, "outcome": "allowed", "action": "people.person.viewed"}
     )
     assert sorted(_shown_ids(response)) == entries["operator"]
 
@@ -120,14 +120,14 @@ def test_the_log_is_paginated_and_keeps_the_filters(
     client_for: Callable[[str], Client], site_a: Site
 ) -> None:
     with audit.audit_context(site_id=site_a.pk):
-        ids = [audit.record(action="tests.step", object_id=n).id for n in range(120)]
+        ids = [audit.record(action="core.site.updated", object_id=n).id for n in range(120)]
     client = client_for("auditor_a")
-    first = client.get(URL, {"action": "tests."})
+    first = client.get(URL, {"action": "core.site.updated"})
     assert _shown_ids(first) == sorted(ids, reverse=True)[:50]
-    assert "action=tests.&amp;page=2" in first.content.decode()
-    third = client.get(URL, {"action": "tests.", "page": 3})
+    assert "action=core.site.updated&amp;page=2" in first.content.decode()
+    third = client.get(URL, {"action": "core.site.updated", "page": 3})
     assert _shown_ids(third) == sorted(ids, reverse=True)[100:]
-    beyond = client.get(URL, {"action": "tests.", "page": 99})
+    beyond = client.get(URL, {"action": "core.site.updated", "page": 99})
     assert _shown_ids(beyond) == _shown_ids(third)
 
 
@@ -178,3 +178,26 @@ def test_a_filter_that_cannot_be_applied_shows_nothing_rather_than_everything(
     operator = personas["operator_a"].user.pk
     response = client_for("auditor_a").get(URL, {"actor": operator, "date_from": "2024-02-30"})
     assert _shown_ids(response) == []
+
+
+def test_every_action_written_in_the_code_has_a_label_for_the_auditor() -> None:
+    from pathlib import Path
+
+    from percorsi.core.audit_labels import ACTION_LABELS
+
+    source = Path(__file__).resolve().parents[2] / "src" / "percorsi"
+    written = {
+        match
+        for path in source.rglob("*.py")
+        for match in re.findall(r'action="([a-z_]+(?:\.[a-z_]+)+)"', path.read_text())
+    }
+    assert written, "no audit actions found in the code"
+    assert sorted(written - ACTION_LABELS.keys()) == []
+
+
+def test_the_log_shows_what_happened_in_words(
+    client_for: Callable[[str], Client], entries: dict[str, list[int]]
+) -> None:
+    response = client_for("auditor_a").get(URL)
+    assert shows(response, "Case file consulted")
+    assert shows(response, "Role changed")

@@ -4,9 +4,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from percorsi.core import audit_labels
 from percorsi.core.models import AuditOutcome
 from percorsi.core.permissions import ASSIGNABLE_ROLES, Role
 
@@ -61,19 +63,24 @@ class MembershipForm(VersionedForm):
         self.fields["role"].choices = _role_choices(actor_role)
 
 
+def audited_object_types() -> list[tuple[str, str]]:
+    """The kinds of records of Percorsi's own apps, by name, for the audit filter."""
+    kinds = [
+        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        for model in apps.get_models()
+        if model.__module__.startswith("percorsi.") and not model.__name__.startswith("Historical")
+    ]
+    return sorted(kinds, key=lambda pair: pair[1].lower())
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. core.membership")}),
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )
     actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
-    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -82,6 +89,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, actors: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [("", _("Anyone")), *actors]
+        self.fields["action"].choices = [("", _("Any")), *audit_labels.action_choices()]
+        self.fields["object_type"].choices = [("", _("Any")), *audited_object_types()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -10,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from percorsi.core import audit, selectors, services
+from percorsi.core import audit, audit_labels, selectors, services
 from percorsi.core.decorators import site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm
+from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm, audited_object_types
 from percorsi.core.history import history_rows
 from percorsi.core.models import AuditEntry, Membership
 from percorsi.core.navigation import ROLE_INTROS
@@ -214,6 +217,15 @@ def site_history(request: HttpRequest, site: str) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    actor: Any
+    role: Any
+    action: Any
+    kind: Any
+
+
 @require_GET
 @site_permission_required("audit:read")
 def audit_log(request: HttpRequest, site: str) -> HttpResponse:
@@ -240,8 +252,17 @@ def audit_log(request: HttpRequest, site: str) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actors = selectors.users_by_id({e.actor_id for e in page.object_list if e.actor_id})
     role_labels = dict(Role.choices)
+    kinds = dict(audited_object_types())
     rows = [
-        (entry, actors.get(entry.actor_id), role_labels.get(entry.role, entry.role))
+        AuditRow(
+            entry=entry,
+            actor=actors.get(entry.actor_id),
+            role=role_labels.get(entry.role, entry.role),
+            action=audit_labels.action_label(entry.action),
+            kind=kinds.get(
+                entry.object_type, _("page") if entry.object_type == "view" else entry.object_type
+            ),
+        )
         for entry in page.object_list
     ]
     audit.record(action="core.audit.viewed", object_type="core.site", object_id=request.site.pk)

@@ -8,7 +8,35 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
+        from percorsi.core import audit_labels
         from percorsi.core.selectors import HOME_FIGURES
         from percorsi.people.selectors import home_figures
 
         HOME_FIGURES.append(home_figures)
+        audit_labels.register(
+            {
+                "people.alerts.viewed": _("Expiring permits and documents consulted"),
+                "people.consent.withdrawn": _("Consent withdrawn"),
+                "people.document.added": _("Document recorded"),
+                "people.document.downloaded": _("Document scan opened"),
+                "people.document.replaced": _("Document marked as no longer current"),
+                "people.duplicates.checked": _("Duplicates looked for"),
+                "people.duplicates.shown": _("Possible duplicates shown at intake"),
+                "people.household.linked": _("Relative linked"),
+                "people.language.removed": _("Language removed"),
+                "people.language.saved": _("Language recorded"),
+                "people.legal_status.added": _("Legal status recorded"),
+                "people.note.added": _("Confidential note added"),
+                "people.person.accessed": _("Another site's person requested"),
+                "people.person.created": _("Case opened"),
+                "people.person.deleted": _("Record deleted"),
+                "people.person.history_viewed": _("History of a record consulted"),
+                "people.person.listed": _("List of people consulted"),
+                "people.person.restored": _("Record restored"),
+                "people.person.status_changed": _("Case status changed"),
+                "people.person.transferred": _("Case transferred to another site"),
+                "people.person.updated": _("Record changed"),
+                "people.person.viewed": _("Case file consulted"),
+                "people.privacy_notice.added": _("Privacy notice and consents recorded"),
+            }
+        )
