@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from percorsi.accounts.models import User
 from percorsi.core.models import AuditEntry, Membership, Site
@@ -99,10 +101,12 @@ def test_coordinator_gives_access_to_a_new_operator(
 
     listing = client.get(response["Location"])
     assert "nuova.collega@example.org" in page_text(listing)
-    assert shows(
-        listing,
-        "Access given. The new colleague chooses a password with “Forgot your password?” on the login page.",
-    )
+    with translation.override(listing["Content-Language"]):
+        expected = gettext(
+            "Access given to %(name)s. Tell them to open the login page and choose "
+            "“First access, or forgot your password?”."
+        ) % {"name": "Nuova Collega", "site": "Roma"}
+    assert expected in page_text(listing)
 
 
 def test_coordinator_cannot_give_the_administrator_role(
@@ -197,7 +201,10 @@ def test_coordinator_changes_an_operators_role(
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.role, target.is_active, target.version) == (Role.TEACHER, True, 2)
-    assert shows(client.get(response["Location"]), "The role was saved.")
+    listing = client.get(response["Location"])
+    with translation.override(listing["Content-Language"]):
+        expected = gettext("The role of %(name)s was saved.") % {"name": target.user, "site": "Roma"}
+    assert expected in page_text(listing)
     # The operator now works as a teacher: the staff page is closed, the home page open.
     operator = client_for("operator_a")
     assert operator.get(reverse("core:home", kwargs={"site": "roma"})).status_code == 200
@@ -295,3 +302,24 @@ def test_changing_a_role_is_403_without_staff_write_and_404_at_another_site(
     target.refresh_from_db()
     other.refresh_from_db()
     assert (target.role, other.role) == (Role.TEACHER, Role.OPERATOR)
+
+
+def test_deactivating_says_who_lost_access_and_reactivating_restores_it(
+    client_for: Callable[[str], Client], personas: dict[str, Persona]
+) -> None:
+    target = Membership.objects.get(user=personas["teacher_a"].user)
+    client = client_for("coordinator_a")
+    url = reverse("core:staff_edit", kwargs={"site": "roma", "pk": target.pk})
+    off = client.post(url, {"role": target.role, "version": target.version}, follow=True)
+    with translation.override(off["Content-Language"]):
+        assert gettext("%(name)s no longer has access to %(site)s.") % {
+            "name": target.user,
+            "site": "Roma",
+        } in page_text(off)
+    target.refresh_from_db()
+    on = client.post(url, {"role": target.role, "is_active": "on", "version": target.version}, follow=True)
+    with translation.override(on["Content-Language"]):
+        assert gettext("Access of %(name)s to %(site)s restored.") % {
+            "name": target.user,
+            "site": "Roma",
+        } in page_text(on)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +42,19 @@ class NewOrForgottenPasswordForm(PasswordResetForm):
         wanted = unicodedata.normalize("NFKC", email).casefold()
         active = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (u for u in active if unicodedata.normalize("NFKC", u.email).casefold() == wanted)
+
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        # In the language of the account, whatever the language of the page that asked for it.
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

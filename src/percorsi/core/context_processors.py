@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from percorsi.core.navigation import areas_for, management_for
+from percorsi.core.navigation import areas_for, management_for, switch_url
 from percorsi.core.selectors import sites_for_user
 
 
@@ -22,7 +22,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["user_sites"] = lambda: sites_for_user(user)
+        match = request.resolver_match
+
+        def switcher() -> list[tuple[object, str]]:
+            view_name = match.view_name if match else None
+            kwargs = match.kwargs if match else {}
+            return [(s, switch_url(view_name, kwargs, s)) for s in sites_for_user(user)]
+
+        context["user_sites"] = switcher
     if site is not None and membership is not None:
         context["nav_areas"] = areas_for(site, membership, request.path)
         context["nav_management"] = management_for(site, membership, request.path)

@@ -26,5 +26,7 @@ class PercorsiBoundField(BoundField):
 
 
 class FormRenderer(TemplatesSetting):
+    # The page shows the form's general errors once, above it (components/form_errors.html).
+    form_template_name = "components/form.html"
     field_template_name = "components/field.html"
     bound_field_class = PercorsiBoundField

@@ -146,3 +146,43 @@ ROLE_INTROS: dict[str, str | Promise] = {
         "access requests, erasure and retention."
     ),
 }
+
+
+# The page that makes each area's permissions usable; None: not built in any version yet.
+_AREA_PAGES: dict[str, str | None] = {
+    "site": "core:home",
+    "staff": "core:staff_list",
+    "audit": "core:audit_log",
+    "people": "people:list",
+    "plans": "plans:list",
+    "jobs": "jobs:home",
+    "language": "language:home",
+    "housing": "housing:home",
+    "funds": "funds:home",
+    "stats": "stats:home",
+    "reference": None,
+    "privacy": None,
+    "portal": None,
+}
+
+
+def permission_is_built(code: str, site: Site) -> bool:
+    """Whether the pages a permission opens exist in this version of Percorsi."""
+    url_name = _AREA_PAGES.get(code.split(":", 1)[0])
+    if url_name is None:
+        return False
+    try:
+        reverse(url_name, kwargs={"site": site.slug})
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def switch_url(view_name: str | None, kwargs: dict[str, object], site: Site) -> str:
+    """The same page at another site when it is a page of the site as a whole, else its home page."""
+    if view_name and set(kwargs) == {"site"}:
+        try:
+            return reverse(view_name, kwargs={"site": site.slug})
+        except NoReverseMatch:
+            pass
+    return reverse("core:home", kwargs={"site": site.slug})

@@ -102,16 +102,24 @@ def home_summary(*, site: Site, membership: Membership) -> list[tuple[str, int, 
     if membership.has("audit:read"):
         week_start = timezone.localdate() - timedelta(days=6)
         denied = audit_entries(site=site, outcome="denied", date_from=week_start).count()
-        figures.append((_("denied accesses in the last 7 days"), denied, "core:audit_log"))
+        figures.append(
+            (
+                _("denied accesses in the last 7 days"),
+                denied,
+                f"core:audit_log?outcome=denied&date_from={week_start.isoformat()}",
+            )
+        )
     for provider in HOME_FIGURES:
         figures.extend(provider(site, membership))
     # A figure links to its page; one whose page is not built (not in the URLs) is left out.
     shown = []
-    for label, value, url_name in figures:
+    for label, value, target in figures:
+        url_name, _sep, query = target.partition("?")  # "app:name" or "app:name?filters"
         try:
-            shown.append((label, value, reverse(url_name, kwargs={"site": site.slug})))
+            url = reverse(url_name, kwargs={"site": site.slug})
         except NoReverseMatch:
             continue
+        shown.append((label, value, f"{url}?{query}" if query else url))
     return shown
 
 

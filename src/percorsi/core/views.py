@@ -19,7 +19,7 @@ from percorsi.core.errors import DomainError
 from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm, audited_object_types
 from percorsi.core.history import history_rows
 from percorsi.core.models import AuditEntry, Membership
-from percorsi.core.navigation import ROLE_INTROS
+from percorsi.core.navigation import ROLE_INTROS, permission_is_built
 from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role
 
 
@@ -59,9 +59,10 @@ def site_picker(request: HttpRequest) -> HttpResponse:
 @site_permission_required("site:view")
 def home(request: HttpRequest, site: str) -> HttpResponse:
     membership = request.membership
-    permissions = [PERMISSIONS[p] for p in PERMISSIONS if membership.has(p)]
+    allowed = [p for p in PERMISSIONS if membership.has(p)]
     context = {
-        "role_permissions": permissions,
+        "role_permissions": [PERMISSIONS[p] for p in allowed if permission_is_built(p, request.site)],
+        "coming_permissions": [PERMISSIONS[p] for p in allowed if not permission_is_built(p, request.site)],
         "role_intro": ROLE_INTROS.get(membership.role, ""),
         "summary": selectors.home_summary(site=request.site, membership=membership),
     }
@@ -89,7 +90,7 @@ def staff_new(request: HttpRequest, site: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_create(
+            membership = services.membership_create(
                 site=request.site,
                 actor=request.user,
                 actor_membership=request.membership,
@@ -98,13 +99,18 @@ def staff_new(request: HttpRequest, site: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(
-                request,
-                _(
-                    "Access given. The new colleague chooses a password with “Forgot your password?” "
-                    "on the login page."
-                ),
-            )
+            names = {"name": membership.user, "site": request.site.name}
+            if membership.user.has_usable_password():
+                text = _("%(name)s now works at %(site)s too, with the password they already use.") % names
+            else:
+                text = (
+                    _(
+                        "Access given to %(name)s. Tell them to open the login page and choose "
+                        "“First access, or forgot your password?”."
+                    )
+                    % names
+                )
+            messages.success(request, text)
             return redirect("core:staff_list", site=site)
     return render(request, "core/staff_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -138,7 +144,7 @@ def staff_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(
+            updated = services.membership_update(
                 membership=membership,
                 actor=request.user,
                 actor_membership=request.membership,
@@ -149,7 +155,14 @@ def staff_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The role was saved."))
+            names = {"name": membership.user, "site": request.site.name}
+            if membership.is_active and not updated.is_active:
+                text = _("%(name)s no longer has access to %(site)s.") % names
+            elif not membership.is_active and updated.is_active:
+                text = _("Access of %(name)s to %(site)s restored.") % names
+            else:
+                text = _("The role of %(name)s was saved.") % names
+            messages.success(request, text)
             return redirect("core:staff_list", site=site)
     return render(
         request,
