@@ -44,12 +44,14 @@ Phonetic form of a word (vowels kept, for the finer checks)
     - final h after a vowel is dropped (Fatimah, Abdallah); doubled letters are single.
 
 Keys stored for each word (and its variants)
-    - ``t:<folded word>``: the spelling itself, used to rank exact spellings first;
     - ``s:<skeleton>``: the consonant skeleton of the phonetic form: a leading vowel run becomes
       "a" (Ibrahim = Ebrahim, Ousmane = Usman = Osman, Olena = Elena = Alena, Amanuel =
       Emmanuel), the other vowels are dropped, a final d becomes t (Ahmed = Ahmad = Ahmet);
-    - ``p:<first three letters of the skeleton>``: finds near misses (a mistyped consonant,
-      Ibrahin for Ibrahim), which are then checked letter by letter.
+    - ``p:<first three letters of the skeleton>`` (five for an abd compound, whose first three
+      are always "abd"), for skeletons of three letters or more: finds near misses too (a
+      mistyped consonant, Ibrahin for Ibrahim), which are then checked letter by letter. A lookup
+      uses the prefix key of a word when it has one (it covers the skeleton key: one indexed
+      range of rows per word, not two), the skeleton key otherwise.
     index_person adds identifier keys: ``cf:`` tax code, ``tel:`` last nine digits of the phone,
     ``doc:`` document, permit and receipt numbers (upper case, letters and digits only).
 
@@ -59,14 +61,14 @@ Comparing two words (Python, after the keys found the candidates)
     Mohamed = Muhammad but Mohamed != Mahmoud and Hussein != Hassan; and, for skeletons of three
     letters or fewer, when both end in a vowel or both in a consonant (final e goes with both),
     so Amin != Amina, Jamal != Jamila, Karim != Karima. Skeletons one edit apart with the same
-    first three letters and a compatible vowel: a near miss (0.70-0.80), so Ibrahin finds Ibrahim
+    prefix key and a compatible vowel: a near miss (0.70-0.80), so Ibrahin finds Ibrahim
     and Oluwaseun finds Oluwasegun in a search, ranked lower, while their keys stay distinct.
     Anything else scores at most 0.4.
 
 Search and duplicate detection use a handful of queries whatever the number of people: one
-aggregation over NameKey (candidates that match every word of the query, exact spellings first,
-at most a few hundred), one for identifiers when the query looks like one, one for the candidates'
-names, one for the people shown.
+aggregation over NameKey (the people whose keys match every word of the query, or an identifier;
+at most a few hundred, the most recent first), one for document numbers when the query looks like
+one, one for the candidates' names (and one for their nationalities), one for the people shown.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from anyascii import anyascii
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from rapidfuzz.distance import Indel, Levenshtein
@@ -105,8 +107,8 @@ __all__ = [
 DUPLICATE_THRESHOLD = 50
 # A word of the query must match a word of the person at least this well to count as found.
 TOKEN_MATCH = 0.7
-# Candidates scored in Python, at most (the aggregation orders them by words matched, then exact
-# spellings, then id, so the cut is the same on every database).
+# Candidates scored in Python, at most (the aggregation orders them by words matched, then
+# identifier, then most recent first, so the cut is the same on every database).
 SEARCH_CANDIDATES = 300
 DUPLICATE_CANDIDATES = 200
 # Search results when the caller gives no limit.
@@ -140,6 +142,7 @@ def _arabic_word(match: re.Match[str]) -> str:
     return article + re.sub("a+", "a", word)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Any script to lower-case ASCII letters and digits, words separated by one space."""
     if not text:
@@ -330,27 +333,40 @@ def _word_similarity(one: str, other: str) -> float:
         vowels_agree
         and min(len(a.skeleton), len(b.skeleton)) >= 3
         and max(len(a.skeleton), len(b.skeleton)) >= 4
-        and a.skeleton[:3] == b.skeleton[:3]
+        and _prefix(a.skeleton) == _prefix(b.skeleton)
         and Levenshtein.distance(a.skeleton, b.skeleton) <= 1
     ):
         return 0.7 + 0.1 * ratio
     return 0.4 * ratio
 
 
+def _prefix(skeleton: str) -> str:
+    """The near-miss key: three letters, five for an abd compound (abd + the name it carries)."""
+    if len(skeleton) < 3:
+        return ""
+    return skeleton[:5] if skeleton.startswith("abd") else skeleton[:3]
+
+
+@lru_cache(maxsize=262144)
 def _token_similarity(one: Token, other: Token) -> float:
     return max(_word_similarity(a, b) for a in one for b in other)
 
 
 def _word_keys(word: str) -> list[str]:
     skeleton = _word(word).skeleton
-    keys = [f"t:{word}", f"s:{skeleton}"]
-    if len(skeleton) >= 3:
-        keys.append(f"p:{skeleton[:3]}")
-    return [key[:KEY_LENGTH] for key in keys]
+    keys = [f"s:{skeleton}"[:KEY_LENGTH]]
+    if prefix := _prefix(skeleton):
+        keys.append(f"p:{prefix}")
+    return keys
 
 
 def _token_keys(token: Token) -> set[str]:
     return {key for word in token for key in _word_keys(word)}
+
+
+def _lookup_keys(token: Token) -> set[str]:
+    """The keys a word is looked up by: every stored key of a similar word holds one of them."""
+    return {_word_keys(word)[-1] for word in token}
 
 
 def name_keys(*names: str) -> set[str]:
@@ -427,7 +443,6 @@ def _candidates(
     keys_qs: QuerySet[NameKey],
     *,
     slots: Sequence[set[str]],
-    exact_keys: set[str],
     identifier_keys: set[str],
     min_slots: int,
     cap: int,
@@ -435,8 +450,8 @@ def _candidates(
     """People whose keys match at least `min_slots` of the words, or an identifier, best first;
     and those of them who hold one of the document numbers.
 
-    One aggregation query; the order (words matched, identifier, exact spellings, id) is total,
-    so the same people come back on every database."""
+    One aggregation query; the order (words matched, identifier, most recent) is total, so the
+    same people come back on every database."""
     all_keys = set().union(*slots, identifier_keys)
     if not all_keys:
         return [], set()
@@ -456,18 +471,11 @@ def _candidates(
         words=sum((F(name) for name in annotations), Value(0)),
         ident=flag(identifier_keys),
         doc=flag(key for key in identifier_keys if key.startswith("doc:")),
-        exact=Sum(
-            Case(
-                When(key__in=sorted(exact_keys) or ["-"], then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        ),
     )
     wanted = Q(ident=1)
     if slots:
         wanted |= Q(words__gte=max(1, min_slots))
-    rows = qs.filter(wanted).order_by("-words", "-ident", "-exact", "person_id")[:cap]
+    rows = qs.filter(wanted).order_by("-words", "-ident", "-person_id")[:cap]
     ids, documents = [], set()
     for row in rows:
         ids.append(row["person_id"])
@@ -476,10 +484,8 @@ def _candidates(
     return ids, documents
 
 
-def _query_slots(tokens: Sequence[Token]) -> tuple[list[set[str]], set[str]]:
-    slots = [_token_keys(token) for token in tokens]
-    exact = {key for slot in slots for key in slot if key.startswith("t:")}
-    return slots, exact
+def _query_slots(tokens: Sequence[Token]) -> list[set[str]]:
+    return [_lookup_keys(token) for token in tokens]
 
 
 def _person_tokens(
@@ -589,11 +595,10 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
 
     with scope(site=site):
         site_filter = Q(site=site)
-        slots, exact = _query_slots(tokens)
+        slots = _query_slots(tokens)
         ids, document_ids = _candidates(
             NameKey.objects.filter(site_filter),
             slots=slots,
-            exact_keys=exact,
             identifier_keys=identifier_keys,
             min_slots=len(slots),
             cap=SEARCH_CANDIDATES,
@@ -714,6 +719,33 @@ def _is_exact(day: date, precision: str) -> bool:
     return precision == DatePrecision.EXACT and (day.month, day.day) != (1, 1)
 
 
+# Reasons are collected as codes and put in words only for the candidates shown.
+_SAME_TAX_CODE = "tax_code"
+_SAME_DOCUMENT = "document"
+_SAME_NAME = "same_name"
+_SIMILAR_NAME = "similar_name"
+_SAME_BIRTH_DATE = "birth_date"
+_SAME_BIRTH_YEAR = "birth_year"
+_BIRTH_WITHIN_A_YEAR = "birth_within_a_year"
+_SAME_NATIONALITY = "nationality"
+_SAME_PHONE = "phone"
+
+
+def _reason_text(code: str, row: _Row) -> str:
+    if code == _SIMILAR_NAME:
+        return _("similar name: %(name)s") % {"name": f"{row.given_names} {row.family_names}".strip()}
+    return {
+        _SAME_TAX_CODE: _("same tax code"),
+        _SAME_DOCUMENT: _("same document number"),
+        _SAME_NAME: _("same name"),
+        _SAME_BIRTH_DATE: _("same birth date"),
+        _SAME_BIRTH_YEAR: _("born the same year"),
+        _BIRTH_WITHIN_A_YEAR: _("birth date within a year"),
+        _SAME_NATIONALITY: _("same nationality"),
+        _SAME_PHONE: _("same phone"),
+    }[code]
+
+
 def _birth_points(
     one: date | None, one_precision: str, other: date | None, other_precision: str
 ) -> tuple[int, str]:
@@ -722,14 +754,14 @@ def _birth_points(
     years = abs(one.year - other.year)
     if _is_exact(one, one_precision) and _is_exact(other, other_precision):
         if one == other:
-            return 25, _("same birth date")
+            return 25, _SAME_BIRTH_DATE
         if years == 0:
             return 0, ""
         return (-10, "") if years == 1 else (-40, "")
     if years == 0:
-        return 15, _("born the same year")
+        return 15, _SAME_BIRTH_YEAR
     if abs((one - other).days) <= 366:
-        return 8, _("birth date within a year")
+        return 8, _BIRTH_WITHIN_A_YEAR
     if years <= 2:
         return 0, ""
     return (-15, "") if years <= 4 else (-40, "")
@@ -764,24 +796,30 @@ def _score_candidate(
     *,
     same_document: bool,
 ) -> tuple[int, list[str]]:
-    main, pool = _person_tokens(row.search_text, row.given_names, row.family_names)
-    name_points = _name_points(record_tokens, main, pool)
+    """The score (0-100) and the codes of the reasons; (0, []) when the name is not close and no
+    identifier is shared."""
     reasons: list[str] = []
     certain = 0
+    points = 0.0
     record_code, row_code = normalize_identifier(record.tax_code), normalize_identifier(row.tax_code)
-    points = name_points
     if record_code and record_code == row_code:
-        reasons.append(_("same tax code"))
+        reasons.append(_SAME_TAX_CODE)
         certain = 97
     elif len(record_code) == 16 and len(row_code) == 16:
         points -= 30  # one person has one tax code
     if same_document:
-        reasons.append(_("same document number"))
+        reasons.append(_SAME_DOCUMENT)
         certain = max(certain, 93)
+    main, pool = _person_tokens(row.search_text, row.given_names, row.family_names)
+    name_points = _name_points(record_tokens, main, pool)
+    if not certain and name_points == 0:
+        return 0, []
+    points += name_points
     if name_points > 0:
-        full_name = f"{row.given_names} {row.family_names}".strip()
-        same = fold(f"{record.given_names} {record.family_names}") == fold(full_name)
-        reasons.append(_("same name") if same else _("similar name: %(name)s") % {"name": full_name})
+        same = fold(f"{record.given_names} {record.family_names}") == fold(
+            f"{row.given_names} {row.family_names}"
+        )
+        reasons.append(_SAME_NAME if same else _SIMILAR_NAME)
     birth, birth_reason = _birth_points(
         record.birth_date, record.birth_date_precision, row.birth_date, row.birth_date_precision
     )
@@ -791,16 +829,14 @@ def _score_candidate(
     if record.nationalities and nationalities:
         if record.nationalities & nationalities:
             points += 10
-            reasons.append(_("same nationality"))
+            reasons.append(_SAME_NATIONALITY)
         else:
             points -= 10
     if _same_phone(record.phone, row.phone):
         points += 15
-        reasons.append(_("same phone"))
+        reasons.append(_SAME_PHONE)
     if {record.sex, row.sex} == {Sex.FEMALE, Sex.MALE}:
         points -= 30
-    if not certain and name_points == 0:
-        return 0, []
     score = max(certain, round(min(100.0, max(0.0, points))))
     return score, reasons
 
@@ -810,14 +846,13 @@ def _duplicates(
 ) -> list[tuple[int, list[str], _Row]]:
     """Every likely duplicate of the record among the people matched by `people_filter`, best first."""
     record_tokens = _tokens(fold(f"{record.given_names} {record.family_names}"))
-    slots, exact = _query_slots(record_tokens)
+    slots = _query_slots(record_tokens)
     identifier_keys = _identifier_keys(
         tax_code=record.tax_code, phone=record.phone, numbers=record.document_numbers
     )
     ids, document_ids = _candidates(
         NameKey.objects.filter(people_filter),
         slots=slots,
-        exact_keys=exact,
         identifier_keys=identifier_keys,
         min_slots=(len(slots) + 1) // 2,
         cap=DUPLICATE_CANDIDATES,
@@ -908,7 +943,10 @@ def duplicate_candidates(
     with scope(site=site):
         found = _duplicates(people_filter=Q(site=site), record=record, exclude_pk=exclude_pk)[:limit]
         people = Person.objects.filter(site=site).in_bulk([row.pk for _score, _reasons, row in found])
-    return [Candidate(person=people[row.pk], score=score, reasons=reasons) for score, reasons, row in found]
+    return [
+        Candidate(person=people[row.pk], score=score, reasons=[_reason_text(code, row) for code in reasons])
+        for score, reasons, row in found
+    ]
 
 
 def duplicates_elsewhere_count(
@@ -937,6 +975,10 @@ def duplicates_elsewhere_count(
         document_numbers=document_numbers,
         sex=sex,
     )
-    # Deliberately across sites: only the count leaves this function.
+    # Deliberately across sites: only the count leaves this function. The sites are listed so
+    # that the lookups use the (site, key) index.
     with scopes_disabled():
-        return len(_duplicates(people_filter=~Q(site=site), record=record, exclude_pk=exclude_pk))
+        others = list(Site.objects.exclude(pk=site.pk).order_by("pk").values_list("pk", flat=True))
+        if not others:
+            return 0
+        return len(_duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=exclude_pk))
