@@ -97,6 +97,12 @@ def test_el_and_al_prefixes(site_a: Site, query: str) -> None:
     assert set(found(site_a, query)) == {person.pk, joined.pk, plain.pk}
 
 
+def test_abbreviated_muhammad(site_a: Site) -> None:
+    person = make_person(site_a, "Md. Shahidul", "Islam")
+    assert found(site_a, "Mohammad Shahidul Islam") == [person.pk]
+    assert found(site_a, "Mohd Islam") == [person.pk]
+
+
 def test_abd_compounds(site_a: Site) -> None:
     person = make_person(site_a, "Abd el-Kader", "Benali")
     for query in ("Abdelkader", "Abdul Qadir", "abd al kader benali", "Abdulkadir"):

@@ -23,7 +23,7 @@ Tokens (`name_keys`, matching)
       consonant) is dropped: El-Sayed = El Sayed = Al Sayed = Sayed. The joined form is kept as a
       variant, so Elsayed matches too; a word that starts with al/el/ul and has 4 more letters
       (Elsayed) gets the rest as a variant (Sayed), and so does a doubled sun letter (Assayed).
-    - bin, ibn, bint, ould are dropped.
+    - bin, ibn, bint, ould are dropped; Md, Mohd, Muhd are Muhammad.
     - A word starting with "ye"/"ie" (Yevhen, Ievgen) gets the form without the first letter as a
       variant (Evgeny).
 
@@ -184,6 +184,8 @@ _ABU_FORMS = frozenset({"abu", "abou", "abo"})
 _ARTICLES = frozenset({"al", "el", "ul", "il"})
 _SUN_ARTICLE = re.compile(r"^[aeu](sh|[tdrzsn])$")
 _DROPPED = frozenset({"bin", "ibn", "bint", "binti", "ould"})
+# Written abbreviations of Muhammad (Bangladesh, Pakistan, Malaysia).
+_ABBREVIATIONS = {"md": "mohammad", "mohd": "mohammad", "muhd": "muhammad"}
 _ATTACHED_ARTICLE = re.compile(r"^(?:al|el|ul)([a-z]{4,})$")
 _ATTACHED_SUN_ARTICLE = re.compile(r"^[aeu]([tdrzsn])\1([a-z]{3,})$")
 
@@ -200,7 +202,7 @@ def _is_article(word: str, following: str) -> bool:
 @lru_cache(maxsize=65536)
 def _tokens(folded: str) -> tuple[Token, ...]:
     """The words of a folded name, particles handled, each with its variants."""
-    words = [word for word in folded.split() if word.isalpha()]
+    words = [_ABBREVIATIONS.get(word, word) for word in folded.split() if word.isalpha()]
     if len(words) > 1:
         words = [word for word in words if len(word) > 1] or words
     tokens: list[Token] = []
