@@ -22,6 +22,18 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _small_demo(settings: pytest.FixtureRequest) -> None:
+    # `percorsi demo` in tests: a few people per site are enough (300 take seconds each time).
+    settings.PERCORSI_DEMO_PEOPLE_PER_SITE = 12  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploaded scans go to a temporary folder, never into var/uploads.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Persona:
     key: str

@@ -6,19 +6,26 @@ permission registry, so changing a role's permissions changes what this test exp
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_scopes import scope
+from PIL import Image
 
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
+from percorsi.people import services, uploads
+from percorsi.people.models import Consent, IdentityDocument, Person, SpokenLanguage
 from tests.conftest import PERSONA_ROLES, Persona
 
 PUBLIC = "public"  # anyone, logged in or not
@@ -57,7 +64,85 @@ EXPECTATIONS: dict[str, Expect] = {
     # A valid link is sent on to the form that sets the new password.
     "accounts:password_reset_confirm": Expect(PUBLIC, ok=302),
     "accounts:password_reset_complete": Expect(PUBLIC),
+    # People
+    "people:list": Expect("people:read"),
+    "people:intake": Expect("people:write"),
+    "people:alerts": Expect("people:sensitive"),
+    "people:deleted": Expect("people:merge"),
+    "people:detail": Expect("people:read"),
+    "people:edit": Expect("people:write"),
+    "people:history": Expect("people:sensitive"),
+    "people:duplicates": Expect("people:read"),
+    "people:status": Expect("people:write"),
+    "people:transfer": Expect("people:merge"),
+    "people:delete": Expect("people:merge", ok=302, method="post"),
+    "people:restore": Expect("people:merge", ok=302, method="post"),
+    "people:language_add": Expect("people:write"),
+    "people:language_remove": Expect("people:write", ok=302, method="post"),
+    "people:household_add": Expect("people:write"),
+    "people:legal_status_add": Expect("people:sensitive"),
+    "people:document_add": Expect("people:sensitive"),
+    "people:document_scan": Expect("people:sensitive"),
+    "people:document_replace": Expect("people:sensitive", ok=302, method="post"),
+    "people:privacy_notice_add": Expect("people:write"),
+    "people:consent_withdraw": Expect("people:write"),
+    "people:note_add": Expect("people:sensitive"),
 }
+
+
+@dataclass(frozen=True)
+class RomaPerson:
+    person: Person
+    document: IdentityDocument
+    consent: Consent
+    language: SpokenLanguage
+
+
+@pytest.fixture
+def roma_person(personas: dict[str, Persona]) -> RomaPerson:
+    """A person of site A with a scanned document, a consent and a language, for the people URLs."""
+    site, actor = personas["operator_a"].site, personas["operator_a"].user
+    with scope(site=site):
+        person = services.person_intake(
+            site=site,
+            actor=actor,
+            data=services.IntakeData(
+                given_names="Amina",
+                family_names="Yusuf",
+                sex="F",
+                birth_date=date(1995, 3, 4),
+                birth_date_precision="exact",
+                nationality="SO",
+                phone="",
+                mother_tongue="so",
+                arrival_date=None,
+                arrival_date_precision="exact",
+            ),
+        )
+        scan = uploads.clean_upload(SimpleUploadedFile("scan.png", _png_bytes()))
+        document = services.document_add(
+            person=person, actor=actor, fields={"kind": "passport", "number": "SO123"}, scan=scan
+        )
+        notice = services.privacy_notice_add(
+            person=person,
+            actor=actor,
+            given_on=date(2026, 1, 5),
+            language="so",
+            interpreter="",
+            purposes=["case_management"],
+        )
+        return RomaPerson(
+            person=person,
+            document=document,
+            consent=notice.consents.get(),
+            language=person.languages.get(),
+        )
+
+
+def _png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _walk(
@@ -106,7 +191,7 @@ def test_site_views_declare_the_expected_permission(name: str) -> None:
         assert expect.access in {PUBLIC, LOGGED_IN}, name
 
 
-def _expected_status(expect: Expect, persona: Persona | None, url_site: Site) -> int | str:
+def _expected_status(expect: Expect, persona: Persona | None, url_site: Site, has_object: bool) -> int | str:
     if persona is None:
         if expect.access == PUBLIC:
             return expect.anonymous_ok or expect.ok
@@ -117,16 +202,25 @@ def _expected_status(expect: Expect, persona: Persona | None, url_site: Site) ->
         return 404  # another site's URL: it might as well not exist
     if expect.access not in ROLE_PERMISSIONS[persona.role]:
         return 403
+    if has_object and url_site.slug != "roma":
+        return 404  # a site A object through site B's address: as if it did not exist
     return expect.ok
 
 
-def _sample_kwargs(params: frozenset[str], url_site: Site, user_for_reset: object) -> dict[str, str | int]:
+def _sample_kwargs(
+    name: str, params: frozenset[str], url_site: Site, user_for_reset: object, person: RomaPerson
+) -> dict[str, str | int]:
     samples: dict[str, Callable[[], str | int]] = {
         "site": lambda: url_site.slug,
-        # A real role at site A: the object of another site for B's operator.
+        # A real object of site A (a person, or a role): another site's object for B's operator.
         "pk": lambda: (
-            Membership.objects.filter(site__slug="roma").order_by("pk").values_list("pk", flat=True)[0]
+            person.person.pk
+            if name.startswith("people:")
+            else Membership.objects.filter(site__slug="roma").order_by("pk").values_list("pk", flat=True)[0]
         ),
+        "document_id": lambda: person.document.pk,
+        "consent_id": lambda: person.consent.pk,
+        "language_id": lambda: person.language.pk,
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
         "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
     }
@@ -143,6 +237,7 @@ def test_walk(
     site_slug: str,
     personas: dict[str, Persona],
     client_for: Callable[[str], Client],
+    roma_person: RomaPerson,
 ) -> None:
     expect = EXPECTATIONS.get(name)
     if expect is None:
@@ -151,11 +246,13 @@ def test_walk(
     url_site = Site.objects.get(slug=site_slug)
     persona = None if visitor == "anonymous" else personas[visitor]
     client = Client() if persona is None else client_for(visitor)
-    url = reverse(name, kwargs=_sample_kwargs(params, url_site, personas["operator_a"].user) or None)
+    kwargs = _sample_kwargs(name, params, url_site, personas["operator_a"].user, roma_person)
+    url = reverse(name, kwargs=kwargs or None)
 
     response = getattr(client, expect.method)(url)
+    response.close()  # a file download holds the file open until closed
 
-    expected = _expected_status(expect, persona, url_site)
+    expected = _expected_status(expect, persona, url_site, has_object="pk" in params)
     if expected == "login":
         assert response.status_code == 302, (url, response.status_code)
         assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"

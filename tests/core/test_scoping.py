@@ -85,6 +85,8 @@ def _site_url(name: str, site: Site) -> str:
     kwargs: dict[str, str | int] = {"site": site.slug}
     if "pk" in params:
         kwargs["pk"] = Membership.objects.filter(site=site).order_by("pk").values_list("pk", flat=True)[0]
+    for param in params - {"site", "pk"}:
+        kwargs[param] = 1  # the site is refused before any object is looked up
     return reverse(name, kwargs=kwargs)
 
 

@@ -34,7 +34,7 @@ class UserManager(BaseUserManager["User"]):
         from percorsi.core.models import Membership
         from percorsi.core.permissions import Role
 
-        with transaction.atomic(), audit.audit_context(request_id="createsuperuser"):
+        with transaction.atomic(), audit.audit_context(request_id="cmd:createsuperuser"):
             user = self.create_user(email, password, **fields)
             membership = Membership.objects.create(user=user, site=None, role=Role.ADMINISTRATOR)
             audit.record(action="accounts.user.created", obj=user)

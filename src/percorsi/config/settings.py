@@ -104,6 +104,8 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "percorsi.core.forms_rendering.FormRenderer"
+# Covering indexes serve PostgreSQL; SQLite, the embedded default, just ignores the extra column.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Database: SQLite under DATA_DIR by default; DATABASE_URL=postgres://... for a server.
 _DATABASE_URL = env_str("DATABASE_URL", "")
@@ -252,6 +254,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# How many people `percorsi demo` creates at each demonstration site.
+PERCORSI_DEMO_PEOPLE_PER_SITE = env_int("PERCORSI_DEMO_PEOPLE_PER_SITE", 300)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = False

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("percorsi.accounts.urls")),
     path("", include("percorsi.core.urls")),
+    path("", include("percorsi.people.urls")),
 ]
 
 handler403 = "percorsi.core.errorviews.permission_denied"

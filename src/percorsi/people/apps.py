@@ -8,11 +8,13 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from percorsi.core import audit_labels
+        from percorsi.core import audit_labels, demo
         from percorsi.core.selectors import HOME_FIGURES
+        from percorsi.people.demo import create_demo_people
         from percorsi.people.selectors import home_figures
 
         HOME_FIGURES.append(home_figures)
+        demo.register("people", lambda site: create_demo_people(site=site))
         audit_labels.register(
             {
                 "people.alerts.viewed": _("Expiring permits and documents consulted"),

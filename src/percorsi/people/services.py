@@ -240,6 +240,7 @@ def legal_status_add(*, person: Person, actor: User, fields: dict[str, Any]) -> 
         if entry.issued_on and entry.expires_on and entry.expires_on < entry.issued_on:
             raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
         _save(entry, actor)
+        matching.index_person(person)  # the permit and receipt numbers are searchable
         audit.record(action="people.legal_status.added", obj=entry, data={"person": person.pk})
     return entry
 
@@ -261,6 +262,7 @@ def document_add(
             if document.scan:
                 document.scan.delete(save=False)  # nothing stored when the record is not
             raise
+        matching.index_person(person)  # the document number is searchable
         audit.record(
             action="people.document.added", obj=document, data={"person": person.pk, "scan": bool(scan)}
         )

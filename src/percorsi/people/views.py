@@ -339,7 +339,7 @@ def document_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         title=_("Record a document"),
         success=_("The document was recorded."),
         action=add,
-        template="people/document_form.html",
+        extra={"multipart": True},
     )
 
 

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
             raise CommandError(f"The site was not created: {problems}") from None
-        with transaction.atomic(), audit.audit_context(request_id="createsite"):
+        with transaction.atomic(), audit.audit_context(request_id="cmd:createsite"):
             site.save()
             audit.record(action="core.site.created", obj=site, site_id=site.pk)
         self.stdout.write(self.style.SUCCESS(f"Site {site.name} created: /s/{site.slug}/"))

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from percorsi.accounts.models import User
 from percorsi.core import audit
+from percorsi.core.demo import DEMO_STEPS
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import Role
 
@@ -70,6 +71,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = self._create()
+        for name, step in DEMO_STEPS:
+            for site in Site.objects.filter(slug__in=[s["slug"] for s in DEMO_SITES]).order_by("name"):
+                made = step(site)
+                if made:
+                    self.stdout.write(f"Demonstration {name} at {site.name}: {made} created.")
+                created += made
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demonstration data: {created} records created."))
         else:
@@ -82,7 +89,7 @@ class Command(BaseCommand):
 
     def _create(self) -> int:
         created = 0
-        with transaction.atomic(), audit.audit_context(request_id="demo"):
+        with transaction.atomic(), audit.audit_context(request_id="cmd:demo"):
             sites = {}
             for data in DEMO_SITES:
                 site, was_created = Site.objects.get_or_create(slug=data["slug"], defaults=data)
