@@ -25,7 +25,7 @@ from PIL import Image
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
 from percorsi.people import services, uploads
-from percorsi.people.models import Consent, IdentityDocument, Person, SpokenLanguage
+from percorsi.people.models import Consent, IdentityDocument, Merge, Person, SpokenLanguage
 from tests.conftest import PERSONA_ROLES, Persona
 
 PUBLIC = "public"  # anyone, logged in or not
@@ -87,6 +87,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:privacy_notice_add": Expect("people:write"),
     "people:consent_withdraw": Expect("people:write"),
     "people:note_add": Expect("people:sensitive"),
+    "people:merge": Expect("people:merge"),
+    "people:merges": Expect("people:unmerge"),
+    "people:merge_undo": Expect("people:unmerge", ok=302, method="post"),
 }
 
 
@@ -96,6 +99,8 @@ class RomaPerson:
     document: IdentityDocument
     consent: Consent
     language: SpokenLanguage
+    other: Person  # a second person of site A
+    merge: Merge  # two more people of site A, merged
 
 
 @pytest.fixture
@@ -131,11 +136,33 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
             interpreter="",
             purposes=["case_management"],
         )
+        others = [
+            services.person_intake(
+                site=site,
+                actor=actor,
+                data=services.IntakeData(
+                    given_names=given,
+                    family_names="Diallo",
+                    sex="M",
+                    birth_date=date(1990, 1, 1),
+                    birth_date_precision="year",
+                    nationality="GN",
+                    phone="",
+                    mother_tongue="",
+                    arrival_date=None,
+                    arrival_date_precision="exact",
+                ),
+            )
+            for given in ("Mamadou", "Mamadu", "Alpha")
+        ]
+        merge = services.person_merge(keep=others[0], absorb=others[1], actor=personas["coordinator_a"].user)
         return RomaPerson(
             person=person,
             document=document,
             consent=notice.consents.get(),
             language=person.languages.get(),
+            other=others[2],
+            merge=merge,
         )
 
 
@@ -221,6 +248,8 @@ def _sample_kwargs(
         "document_id": lambda: person.document.pk,
         "consent_id": lambda: person.consent.pk,
         "language_id": lambda: person.language.pk,
+        "other_pk": lambda: person.other.pk,
+        "merge_id": lambda: person.merge.pk,
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
         "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
     }

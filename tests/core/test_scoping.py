@@ -246,3 +246,14 @@ def test_a_user_without_a_site_is_told_to_ask_for_one(make_user: Callable[..., U
     response = client.get(response["Location"])
     assert response.status_code == 200
     assert list(response.context["sites"]) == []
+
+
+@pytest.mark.parametrize("method", ["exists", "count", "first", "in_bulk", "contains"])
+def test_every_query_running_method_needs_a_scope(notes: dict[str, CaseNote], method: str) -> None:
+    with pytest.raises(ScopeError):
+        if method == "contains":
+            CaseNote.objects.contains(notes["roma"])
+        elif method == "in_bulk":
+            CaseNote.objects.in_bulk([notes["roma"].pk])
+        else:
+            getattr(CaseNote.objects, method)()

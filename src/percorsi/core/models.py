@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from percorsi.core.permissions import ROLE_PERMISSIONS, Role
+from percorsi.core.scoping import ScopedManager
 
 
 class Site(models.Model):

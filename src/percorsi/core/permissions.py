@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, Permission] = {
         _P("people:write", _("Open cases and edit people's records")),
         _P("people:sensitive", _("See and edit legal status details and confidential notes")),
         _P("people:merge", _("Merge duplicates, transfer records to another site, delete and restore them")),
+        _P("people:unmerge", _("Undo a merge of two records")),
         _P("plans:read", _("See accompaniment plans and interventions")),
         _P("plans:write", _("Write plans, goals, reviews, interventions and appointments")),
         _P("plans:close", _("Close accompaniment plans")),
@@ -84,7 +85,15 @@ _CASEWORK = {
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Sites, staff and reference data; no case content by default.
     Role.ADMINISTRATOR: frozenset(
-        {"site:view", "site:manage", "staff:read", "staff:write", "reference:manage", "stats:read"}
+        {
+            "site:view",
+            "site:manage",
+            "staff:read",
+            "staff:write",
+            "reference:manage",
+            "stats:read",
+            "people:unmerge",
+        }
     ),
     # Everything an operator does, plus approvals, closing plans, merging records and the site's staff.
     Role.COORDINATOR: frozenset(

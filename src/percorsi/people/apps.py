@@ -40,5 +40,10 @@ class PeopleConfig(AppConfig):
                 "people.person.updated": _("Record changed"),
                 "people.person.viewed": _("Case file consulted"),
                 "people.privacy_notice.added": _("Privacy notice and consents recorded"),
+                "people.person.merged": _("Records merged"),
+                "people.person.merge_undone": _("Merge undone"),
+                "people.merge.compared": _("Two records compared for a merge"),
+                "people.merge.listed": _("List of merges consulted"),
+                "people.merge.accessed": _("Another site's merge requested"),
             }
         )

@@ -307,3 +307,18 @@ class AlertsForm(forms.Form):
     days = forms.IntegerField(
         label=_("Expiring within (days)"), min_value=1, max_value=365, initial=60, required=False
     )
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(label=_("Record to keep"), coerce=int, widget=forms.RadioSelect)
+    confirm = forms.BooleanField(
+        label=_(
+            "I checked: the two records are the same person, and the other record's data move to the one kept"
+        )
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [
+            (p.pk, _("case %(number)s, %(name)s") % {"number": p.pk, "name": p.full_name}) for p in people
+        ]

@@ -373,3 +373,38 @@ class NameKey(PersonChild):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Merge(SiteOwnedModel):
+    """One record absorbed into another, with what moved, so that an administrator can undo it."""
+
+    kept = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("record kept")
+    )
+    absorbed = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("record absorbed")
+    )
+    # {"people.legalstatus": [ids...], ...}: the rows that moved from the absorbed record to the kept one.
+    moved = models.JSONField(default=dict, editable=False)
+    # Ids of the other names added to the kept record (the absorbed record's names).
+    added_names = models.JSONField(default=list, editable=False)
+    # {"field": previous value}: blank fields of the kept record filled from the absorbed one.
+    filled_fields = models.JSONField(default=dict, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    merged_at = models.DateTimeField(default=timezone.now, editable=False)
+    undone_at = models.DateTimeField(null=True, blank=True, editable=False)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id}->{self.kept_id}"

@@ -29,6 +29,7 @@ from percorsi.people.models import (
     HouseholdLink,
     IdentityDocument,
     LegalStatus,
+    Merge,
     Nationality,
     OtherName,
     Person,
@@ -410,3 +411,143 @@ def person_restore(*, person: Person, actor: User) -> Person:
 def birth_date_from_year(year: int) -> tuple[date, str]:
     """1 January of the year: the customary placeholder when only the year is known."""
     return date(year, 1, 1), DatePrecision.YEAR
+
+
+# Blank fields of the kept record that the absorbed record can fill at a merge.
+_FILLABLE = (
+    "family_names",
+    "native_name",
+    "birth_country",
+    "birth_place",
+    "phone",
+    "email",
+    "address",
+    "notional_address",
+    "arrival_route",
+    "tax_code",
+    "tax_code_kind",
+)
+# Rows that move with a merge, and the fields that must stay unique per person.
+_MOVABLE: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
+    (OtherName, ()),
+    (Nationality, ("country",)),
+    (SpokenLanguage, ("language",)),
+    (HouseholdLink, ("relative_id",)),
+    (LegalStatus, ()),
+    (IdentityDocument, ()),
+    (PrivacyNotice, ()),
+    (Consent, ()),
+    (ConfidentialNote, ()),
+)
+
+
+def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
+    """The kept record absorbs the other with everything recorded about it; the other disappears.
+
+    Rows that would repeat one of the kept record (the same nationality or language) stay with the
+    absorbed record; everything that moved is listed in the Merge so that `merge_undo` can reverse it."""
+    if keep.pk == absorb.pk:
+        raise DomainError(_("Choose two different records."))
+    with transaction.atomic():
+        keep = _locked(keep, None)
+        absorb = _locked(absorb, None)
+        if keep.site_id != absorb.site_id:
+            raise DomainError(_("Only records of the same site can be merged."))
+        if keep.merged_into_id or absorb.merged_into_id or keep.deleted_at or absorb.deleted_at:
+            raise DomainError(_("A deleted or already merged record cannot be merged."))
+        moved: dict[str, list[int]] = {}
+        for model, unique in _MOVABLE:
+            rows = list(model.objects.filter(person=absorb))
+            taken = (
+                {tuple(getattr(r, f) for f in unique) for r in model.objects.filter(person=keep)}
+                if unique
+                else set()
+            )
+            ids = []
+            for row in rows:
+                if unique and tuple(getattr(row, f) for f in unique) in taken:
+                    continue
+                if model is HouseholdLink and row.relative_id == keep.pk:
+                    continue  # would link the record to itself
+                ids.append(row.pk)
+            model.objects.filter(pk__in=ids).update(person=keep)
+            if ids:
+                moved[model._meta.label_lower] = ids
+        # Relatives' links that pointed at the absorbed record now point at the kept one.
+        pointing = HouseholdLink.objects.filter(relative=absorb).exclude(person=keep)
+        pointing = pointing.exclude(person__in=HouseholdLink.objects.filter(relative=keep).values("person"))
+        repointed = list(pointing.values_list("pk", flat=True))
+        HouseholdLink.objects.filter(pk__in=repointed).update(relative=keep)
+        if repointed:
+            moved["people.householdlink.relative"] = repointed
+        known = {o.name for o in keep.other_names.all()} | {keep.full_name}
+        added = []
+        for name in (absorb.full_name, *(o.name for o in absorb.other_names.all())):
+            if name and name not in known:
+                added.append(OtherName.objects.create(site=keep.site, person=keep, name=name).pk)
+                known.add(name)
+        filled = {}
+        for field_name in _FILLABLE:
+            if not getattr(keep, field_name) and getattr(absorb, field_name):
+                filled[field_name] = getattr(keep, field_name)
+                setattr(keep, field_name, getattr(absorb, field_name))
+        if keep.arrival_date is None and absorb.arrival_date is not None:
+            filled["arrival_date"] = None
+            filled["arrival_date_precision"] = keep.arrival_date_precision
+            keep.arrival_date, keep.arrival_date_precision = (
+                absorb.arrival_date,
+                absorb.arrival_date_precision,
+            )
+        keep.version += 1
+        _save(keep, actor)
+        absorb.merged_into = keep
+        absorb.version += 1
+        _save(absorb, actor)
+        merge = Merge(
+            site=keep.site,
+            kept=keep,
+            absorbed=absorb,
+            moved=moved,
+            added_names=added,
+            filled_fields=filled,
+            merged_by=actor,
+        )
+        _save(merge, actor)
+        matching.index_person(keep)
+        matching.index_person(absorb)
+        audit.record(action="people.person.merged", obj=merge, data={"kept": keep.pk, "absorbed": absorb.pk})
+    return merge
+
+
+def merge_undo(*, merge: Merge, actor: User) -> Person:
+    """Give the absorbed record back everything that moved, and the kept record its blank fields."""
+    with transaction.atomic():
+        merge = Merge.objects.select_for_update().get(pk=merge.pk)
+        if merge.undone_at is not None:
+            raise DomainError(_("This merge was already undone."))
+        keep = _locked(merge.kept, None)
+        absorb = _locked(merge.absorbed, None)
+        for model, _unique in _MOVABLE:
+            ids = merge.moved.get(model._meta.label_lower, [])
+            model.objects.filter(pk__in=ids, person=keep).update(person=absorb)
+        HouseholdLink.objects.filter(
+            pk__in=merge.moved.get("people.householdlink.relative", []), relative=keep
+        ).update(relative=absorb)
+        for other in OtherName.objects.filter(pk__in=merge.added_names, person=keep):
+            other._history_user = actor
+            other.delete()
+        for field_name, previous in merge.filled_fields.items():
+            setattr(keep, field_name, previous)  # all were blank (empty text, or no arrival date)
+        keep.version += 1
+        _save(keep, actor)
+        absorb.merged_into = None
+        absorb.version += 1
+        _save(absorb, actor)
+        merge.undone_at, merge.undone_by = timezone.now(), actor
+        _save(merge, actor)
+        matching.index_person(keep)
+        matching.index_person(absorb)
+        audit.record(
+            action="people.person.merge_undone", obj=merge, data={"kept": keep.pk, "absorbed": absorb.pk}
+        )
+    return absorb

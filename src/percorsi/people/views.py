@@ -29,13 +29,14 @@ from percorsi.people.forms import (
     IntakeForm,
     LanguageForm,
     LegalStatusForm,
+    MergeForm,
     NoteForm,
     PersonForm,
     PrivacyNoticeForm,
     SearchForm,
     TransferForm,
 )
-from percorsi.people.models import Consent, IdentityDocument, Person
+from percorsi.people.models import Consent, IdentityDocument, Merge, Person
 
 PAGE_SIZE = 25
 
@@ -151,6 +152,10 @@ def intake(request: HttpRequest, site: str) -> HttpResponse:
 @site_permission_required("people:read")
 def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """The case file. Every view is audited; the sensitive parts only with `people:sensitive`."""
+    merged_into = Person.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+    if merged_into:
+        messages.info(request, _("Case %(old)s was merged into this one.") % {"old": pk})
+        return redirect("people:detail", site=site, pk=merged_into)
     _person(request, pk)
     person = selectors.case_file(site=request.site, pk=pk)
     if person is None:
@@ -567,7 +572,12 @@ def duplicates(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return render(
         request,
         "people/duplicates.html",
-        {"person": person, "candidates": candidates, "elsewhere": elsewhere},
+        {
+            "person": person,
+            "candidates": candidates,
+            "elsewhere": elsewhere,
+            "merge_from": person.pk if request.membership.has("people:merge") else None,
+        },
     )
 
 
@@ -579,3 +589,63 @@ def alerts(request: HttpRequest, site: str) -> HttpResponse:
     expiries = selectors.site_expiries(site=request.site, within_days=days)
     audit.record(action="people.alerts.viewed", object_type="people.person", data={"days": days})
     return render(request, "people/alerts.html", {"form": form, "expiries": expiries, "days": days})
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:merge")
+def merge(request: HttpRequest, site: str, pk: int, other_pk: int) -> HttpResponse:
+    """Two records side by side; the coordinator chooses the one to keep and confirms."""
+    first, second = _live_person(request, pk), _live_person(request, other_pk)
+    if first.pk == second.pk:
+        raise Http404
+    form = MergeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"keep": min(first.pk, second.pk)},
+        people=[first, second],
+    )
+    if request.method == "POST" and form.is_valid():
+        keep = first if form.cleaned_data["keep"] == first.pk else second
+        absorb = second if keep is first else first
+        try:
+            services.person_merge(keep=keep, absorb=absorb, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The records were merged into case %(number)s. An administrator can undo the merge.")
+                % {"number": keep.pk},
+            )
+            return redirect("people:detail", site=site, pk=keep.pk)
+    people = [selectors.case_file(site=request.site, pk=p.pk) for p in (first, second)]
+    audit.record(action="people.merge.compared", obj=first, data={"other": second.pk})
+    return render(
+        request,
+        "people/merge.html",
+        {"form": form, "people": people, "person": first},
+        status=_status(form),
+    )
+
+
+@require_GET
+@site_permission_required("people:unmerge")
+def merge_list(request: HttpRequest, site: str) -> HttpResponse:
+    merges = Merge.objects.filter(site=request.site).select_related(
+        "kept", "absorbed", "merged_by", "undone_by"
+    )
+    page = Paginator(merges, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(action="people.merge.listed", object_type="people.merge", data={"page": page.number})
+    return render(request, "people/merge_list.html", {"page": page, "query": ""})
+
+
+@require_POST
+@site_permission_required("people:unmerge")
+def merge_undo(request: HttpRequest, site: str, merge_id: int) -> HttpResponse:
+    record = get_site_object_or_404(Merge, request, merge_id, action="people.merge.accessed")
+    try:
+        services.merge_undo(merge=record, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The merge was undone: the two records are separate again."))
+    return redirect("people:merges", site=site)
