@@ -639,7 +639,10 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
                 scored.append((score, fold(family_names), fold(given_names), pk, matched_on))
         scored.sort(key=lambda row: (-row[0], row[1], row[2], row[3]))
         scored = scored[:limit]
-        people = Person.objects.filter(site_filter).in_bulk([row[3] for row in scored])
+        # The list page shows each person's operator: read with them, not one query per row.
+        people = (
+            Person.objects.filter(site_filter).select_related("operator").in_bulk([row[3] for row in scored])
+        )
     return [
         SearchHit(person=people[pk], score=score, matched_on=matched_on)
         for score, _f, _g, pk, matched_on in scored
