@@ -72,7 +72,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:detail": Expect("people:read"),
     "people:edit": Expect("people:write"),
     "people:history": Expect("people:sensitive"),
-    "people:duplicates": Expect("people:read"),
+    "people:duplicates": Expect("people:write"),
     "people:status": Expect("people:write"),
     "people:transfer": Expect("people:merge"),
     "people:delete": Expect("people:merge", ok=302, method="post"),

@@ -213,7 +213,7 @@ def expired_banner(response: Any, what: str, when: date) -> str:
 
 def permit_what(response: Any, status_label: str) -> str:
     with translation.override(response["Content-Language"]):
-        return gettext("permit: %(status)s") % {"status": gettext(status_label)}
+        return gettext("residence permit (%(status)s)") % {"status": gettext(status_label)}
 
 
 def banners(response: Any) -> int:

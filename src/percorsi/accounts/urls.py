@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
@@ -25,6 +26,7 @@ urlpatterns = [
                 template_name="accounts/password_reset.html",
                 email_template_name="accounts/password_reset_email.txt",
                 subject_template_name="accounts/password_reset_subject.txt",
+                extra_email_context={"link_days": settings.PASSWORD_RESET_TIMEOUT // 86400},
                 success_url=reverse_lazy("accounts:password_reset_done"),
             )
         ),

@@ -16,6 +16,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     site = getattr(request, "site", None)
     membership = getattr(request, "membership", None)
     context: dict[str, Any] = {
+        # Limits quoted in the pages, from the settings that set them.
+        "LOGIN_FAILURE_LIMIT": settings.AXES_FAILURE_LIMIT,
+        "LOCKOUT_MINUTES": round(settings.AXES_COOLOFF_TIME * 60),
+        "RESET_LINK_DAYS": settings.PASSWORD_RESET_TIMEOUT // 86400,
         "current_site": site,
         "current_membership": membership,
         "LANGUAGES": settings.LANGUAGES,

@@ -15,7 +15,7 @@ class Site(models.Model):
     """A site (sede) of the association: Roma, Vicenza... People and staff belong to sites."""
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("short name in addresses"), max_length=50, unique=True)
+    slug = models.SlugField(_("short name in web addresses"), max_length=50, unique=True)
     city = models.CharField(_("city"), max_length=120)
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

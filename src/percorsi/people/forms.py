@@ -17,6 +17,9 @@ from percorsi.people.choices import (
     ClosureReason,
     ConsentPurpose,
     DatePrecision,
+    DocumentKind,
+    LegalStatusKind,
+    NoteCategory,
     Relation,
     Sex,
 )
@@ -214,6 +217,10 @@ class HouseholdForm(forms.Form):
 
 
 class LegalStatusForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _blank(_("—")) + list(LegalStatusKind.choices)
+
     class Meta:
         model = LegalStatus
         fields = [
@@ -236,6 +243,10 @@ class DocumentForm(forms.ModelForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _blank(_("—")) + list(DocumentKind.choices)
 
     class Meta:
         model = IdentityDocument
@@ -271,6 +282,10 @@ class ConsentWithdrawForm(forms.Form):
 
 
 class NoteForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _blank(_("—")) + list(NoteCategory.choices)
+
     class Meta:
         model = ConfidentialNote
         fields = ["category", "text"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from percorsi.core.models import Site
-from percorsi.people.choices import CaseStatus, LegalStatusKind
+from percorsi.people.choices import CaseStatus, DocumentKind, LegalStatusKind
 from percorsi.people.models import (
     Consent,
     IdentityDocument,
@@ -21,6 +21,9 @@ from percorsi.people.models import (
 )
 
 ALERT_DAYS_DEFAULT = 60
+# Identity documents expired longer ago than this no longer raise an alert (permits always do).
+STALE_DOCUMENT_DAYS = 180
+_PERMIT_DOCUMENTS = {DocumentKind.PERMIT, DocumentKind.RECEIPT}
 # Statuses whose permit does not expire (or that are not a permit at all).
 _NO_PERMIT_EXPIRY = {LegalStatusKind.CITIZEN, LegalStatusKind.NONE}
 
@@ -86,6 +89,7 @@ def expiries_for(
     limit = today + timedelta(days=within_days)
     found = []
     status = current_legal_status(person)
+    permit_followed = status is not None and status.expires_on is not None
     if (
         status is not None
         and status.expires_on
@@ -97,12 +101,17 @@ def expiries_for(
             Expiry(
                 person.pk,
                 person.full_name,
-                _("permit: %(status)s") % {"status": status.get_status_display()},
+                _("residence permit (%(status)s)") % {"status": status.get_status_display()},
                 status.expires_on,
                 (status.expires_on - today).days,
             )
         )
+    stale = today - timedelta(days=STALE_DOCUMENT_DAYS)
     for document in person.documents.all():
+        if document.kind in _PERMIT_DOCUMENTS and permit_followed:
+            continue  # the permit is followed through the legal status: not twice
+        if document.kind not in _PERMIT_DOCUMENTS and document.expires_on and document.expires_on < stale:
+            continue  # an identity document long expired is a fact of the record, not an alert
         if document.replaced_at is None and document.expires_on and document.expires_on <= limit:
             found.append(
                 Expiry(
@@ -138,7 +147,10 @@ def site_expiries(
     found: list[Expiry] = []
     for person in people:
         found.extend(expiries_for(person, within_days=within_days, today=today))
-    return sorted(found, key=lambda e: (e.expires_on, e.person_name))
+    # What expires soon first, the soonest at the top; then what already expired, the latest first.
+    coming = sorted((e for e in found if not e.expired), key=lambda e: (e.expires_on, e.person_name))
+    past = sorted((e for e in found if e.expired), key=lambda e: (-e.expires_on.toordinal(), e.person_name))
+    return coming + past
 
 
 def expiry_counts(*, site: Site, within_days: int = ALERT_DAYS_DEFAULT) -> tuple[int, int]:

@@ -70,6 +70,10 @@ def person_list(request: HttpRequest, site: str) -> HttpResponse:
         query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
     if query:
         hits = matching.search_people(site=request.site, query=query)
+        if not request.membership.has("people:sensitive"):
+            # A document or permit number would tell whose it is: only for those who see documents.
+            hidden = {matching.MatchedOn.DOCUMENT, matching.MatchedOn.TAX_CODE}
+            hits = [hit for hit in hits if hit.matched_on not in hidden]
         people: Any = [hit.person for hit in hits if not status or hit.person.case_status == status]
     else:
         people = selectors.people_list(site=request.site, status=status)
@@ -129,7 +133,13 @@ def intake(request: HttpRequest, site: str) -> HttpResponse:
         }
         candidates = matching.duplicate_candidates(site=request.site, **lookup)
         elsewhere = matching.duplicates_elsewhere_count(site=request.site, **lookup)
-        if (not candidates and not elsewhere) or data["confirm_new"]:
+        confirmed = data["confirm_new"]
+        if (candidates or elsewhere) and request.POST.get("checked_matches") and not confirmed:
+            form.add_error(
+                "confirm_new",
+                _("To open the case, tick the box below, or open the existing record instead."),
+            )
+        if (not candidates and not elsewhere) or confirmed:
             person = services.person_intake(site=request.site, actor=request.user, data=_intake_data(data))
             if elsewhere:
                 request.session[f"elsewhere_{person.pk}"] = elsewhere
@@ -420,6 +430,7 @@ def consent_withdraw(request: HttpRequest, site: str, pk: int, consent_id: int) 
             request.POST if request.method == "POST" else None, initial={"withdrawn_on": timezone.localdate()}
         ),
         title=_("Withdraw the consent: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+        extra={"submit_label": _("Record the withdrawal")},
         success=_("The withdrawal was recorded."),
         action=lambda d: services.consent_withdraw(
             consent=consent, actor=request.user, withdrawn_on=d["withdrawn_on"]
@@ -497,6 +508,7 @@ def transfer(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "form": form,
             "person": person,
             "title": _("Transfer the case to another site"),
+            "submit_label": _("Transfer the case"),
             "help": _(
                 "Everything recorded about the person moves with the case, and this site no longer sees it."
             ),
@@ -553,7 +565,7 @@ def person_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-@site_permission_required("people:read")
+@site_permission_required("people:write")
 def duplicates(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     person = _live_person(request, pk)
     lookup = {
@@ -588,7 +600,14 @@ def alerts(request: HttpRequest, site: str) -> HttpResponse:
     days = (form.cleaned_data.get("days") if form.is_valid() else None) or selectors.ALERT_DAYS_DEFAULT
     expiries = selectors.site_expiries(site=request.site, within_days=days)
     audit.record(action="people.alerts.viewed", object_type="people.person", data={"days": days})
-    return render(request, "people/alerts.html", {"form": form, "expiries": expiries, "days": days})
+    coming = [e for e in expiries if not e.expired]
+    past = [e for e in expiries if e.expired]
+    sections = [(coming, _("Expiring")), (past, _("Already expired"))]
+    return render(
+        request,
+        "people/alerts.html",
+        {"form": form, "coming": coming, "past": past, "sections": sections, "days": days},
+    )
 
 
 @require_http_methods(["GET", "POST"])
