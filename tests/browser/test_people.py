@@ -122,8 +122,11 @@ def test_intake_shows_the_duplicate_opens_the_case_and_the_header_search_finds_t
     with page.expect_navigation():
         search.press("Enter")
     assert re.search(rf"/s/{SITE}/people/\?q=", page.url), page.url
-    assert page.locator("main p[role=status]").inner_text().strip().startswith(
-        tuple(str(n) for n in range(1, 10))
+    assert (
+        page.locator("main p[role=status]")
+        .inner_text()
+        .strip()
+        .startswith(tuple(str(n) for n in range(1, 10)))
     ), page.locator("main p[role=status]").inner_text()
     result = page.locator(f"main table a[href$='/s/{SITE}/people/{existing.pk}/']")
     assert result.count() == 1, page.locator("main").inner_text()
