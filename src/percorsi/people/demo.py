@@ -398,9 +398,7 @@ def _legal_history(
         fields = {
             "status": status,
             "valid_from": issued,
-            "permit_type": str(status.label)
-            if status not in (LegalStatusKind.NONE, LegalStatusKind.OTHER)
-            else "",
+            "permit_type": "",
             "permit_number": f"I{rng.randint(10000000, 99999999)}" if status != LegalStatusKind.NONE else "",
             "issued_by": questura if status != LegalStatusKind.NONE else "",
             "issued_on": issued if status != LegalStatusKind.NONE else None,
