@@ -73,6 +73,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:edit": Expect("people:write"),
     "people:history": Expect("people:sensitive"),
     "people:duplicates": Expect("people:write"),
+    # Without matches at other sites it says so and goes back to the case file.
+    "people:ask_coordinators": Expect("people:write", ok=302, method="post"),
     "people:status": Expect("people:write"),
     "people:transfer": Expect("people:merge"),
     "people:delete": Expect("people:merge", ok=302, method="post"),

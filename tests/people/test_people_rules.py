@@ -79,3 +79,47 @@ def test_a_permit_is_listed_once_even_with_its_document_and_old_passports_are_no
     add_document(person, kind="passport", number="P1", expires_on=today - timedelta(days=700))
     response = client_for("operator_a").get(url("alerts", site_a))
     assert page_text(response).count(url("detail", site_a, pk=person.pk)) == 1
+
+
+def test_a_status_recorded_today_without_its_start_date_is_the_current_one(
+    client_for: Callable[[str], Client], site_a: Site, make_person: Callable[..., Person], add_status: Any
+) -> None:
+    person = make_person(site_a)
+    add_status(person, status="asylum_seeker", valid_from=date(2023, 5, 1))
+    add_status(person, status="refugee")
+    response = client_for("operator_a").get(url("detail", site_a, pk=person.pk))
+    text = page_text(response)
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(response["Content-Language"]):
+        refugee, seeker = gettext("refugee status"), gettext("asylum seeker")
+    legal = text[text.index('id="legal"') :]
+    assert legal.index(refugee) < legal.index(seeker)
+
+
+def test_undoing_a_merge_whose_record_moved_to_another_site_is_refused_with_a_message(
+    client_for: Callable[[str], Client],
+    site_a: Site,
+    site_b: Site,
+    make_person: Callable[..., Person],
+    personas: dict[str, Any],
+) -> None:
+    from django_scopes import scope
+
+    from percorsi.people import services
+    from percorsi.people.models import Merge
+
+    keep, absorb = make_person(site_a, "Awa", "Ceesay"), make_person(site_a, "Awa", "Cessay")
+    coordinator = personas["coordinator_a"].user
+    with scope(site=site_a):
+        merge = services.person_merge(keep=keep, absorb=absorb, actor=coordinator)
+        keep.refresh_from_db()
+        services.person_transfer(person=keep, actor=coordinator, version=None, to_site=site_b)
+    response = client_for("admin_a").post(url("merge_undo", site_a, merge_id=merge.pk), follow=True)
+    assert response.status_code == 200
+    assert shows(
+        response,
+        "The record kept was transferred to another site since: the merge can no longer be undone here.",
+    )
+    assert Merge.objects.with_scopes_disabled().get().undone_at is None

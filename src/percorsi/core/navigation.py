@@ -93,6 +93,13 @@ MANAGEMENT: tuple[Area, ...] = (
         "audit:read",
         _("Who did and saw what, and denied accesses"),
     ),
+    Area(
+        "merges",
+        _("Merged records"),
+        "people:merges",
+        "people:unmerge",
+        _("Merges of duplicates, and undoing them"),
+    ),
 )
 
 

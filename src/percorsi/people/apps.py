@@ -41,6 +41,9 @@ class PeopleConfig(AppConfig):
                 "people.person.viewed": _("Case file consulted"),
                 "people.privacy_notice.added": _("Privacy notice and consents recorded"),
                 "people.person.merged": _("Records merged"),
+                "people.duplicates.coordinators_asked": _(
+                    "Coordinators asked to check matches at other sites"
+                ),
                 "people.person.merge_undone": _("Merge undone"),
                 "people.merge.compared": _("Two records compared for a merge"),
                 "people.merge.listed": _("List of merges consulted"),

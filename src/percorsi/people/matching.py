@@ -987,3 +987,36 @@ def duplicates_elsewhere_count(
         if not others:
             return 0
         return len(_duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=exclude_pk))
+
+
+def duplicates_elsewhere_by_site(
+    *,
+    site: Site,
+    person: Person,
+) -> dict[int, list[int]]:
+    """For the coordinators' check only: {other site id: [case numbers]} of the person's likely duplicates.
+
+    Never shown to the user who asked; it addresses the question to the other sites' coordinators."""
+    record = _record(
+        given_names=person.given_names,
+        family_names=person.family_names,
+        birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        nationalities=[n.country for n in person.nationalities.all()],
+        tax_code=person.tax_code,
+        phone=person.phone,
+        document_numbers=[d.number for d in person.documents.all() if d.number],
+        sex=person.sex,
+    )
+    with scopes_disabled():
+        others = list(Site.objects.exclude(pk=site.pk).order_by("pk").values_list("pk", flat=True))
+        if not others:
+            return {}
+        found = _duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=person.pk)
+        rows = Person.objects.filter(pk__in=[row.pk for _score, _reasons, row in found]).values_list(
+            "site_id", "pk"
+        )
+        by_site: dict[int, list[int]] = {}
+        for site_id, pk in rows:
+            by_site.setdefault(site_id, []).append(pk)
+    return by_site

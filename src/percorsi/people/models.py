@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -252,8 +253,9 @@ class LegalStatus(PersonChild):
         verbose_name = _("legal status")
         verbose_name_plural = _("legal statuses")
         default_related_name = "legal_statuses"
-        # Newest first; an entry without a start date counts from when it was recorded.
-        ordering = [models.F("valid_from").desc(nulls_last=True), "-created_at", "-pk"]
+        # Newest first by the date it took effect; one recorded without that date counts from
+        # the day it was recorded (so a new status entered today is the current one).
+        ordering = [Coalesce("valid_from", TruncDate("created_at")).desc(), "-created_at", "-pk"]
 
     def __str__(self) -> str:
         return self.get_status_display()

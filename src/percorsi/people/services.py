@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -525,8 +527,16 @@ def merge_undo(*, merge: Merge, actor: User) -> Person:
         merge = Merge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at is not None:
             raise DomainError(_("This merge was already undone."))
-        keep = _locked(merge.kept, None)
-        absorb = _locked(merge.absorbed, None)
+        with scopes_disabled():
+            keep = _locked(merge.kept, None)
+            absorb = _locked(merge.absorbed, None)
+        if keep.site_id != merge.site_id or absorb.site_id != merge.site_id:
+            raise DomainError(
+                _(
+                    "The record kept was transferred to another site since: "
+                    "the merge can no longer be undone here."
+                )
+            )
         for model, _unique in _MOVABLE:
             ids = merge.moved.get(model._meta.label_lower, [])
             model.objects.filter(pk__in=ids, person=keep).update(person=absorb)
@@ -551,3 +561,52 @@ def merge_undo(*, merge: Merge, actor: User) -> Person:
             action="people.person.merge_undone", obj=merge, data={"kept": keep.pk, "absorbed": absorb.pk}
         )
     return absorb
+
+
+def ask_coordinators_about_matches(*, person: Person, actor: User) -> int:
+    """Ask the coordinators of this site and of the sites holding likely duplicates to check them.
+
+    The user who asks never learns which sites or records; the e-mail carries case numbers and
+    site names only, no names. Returns how many coordinators were written to."""
+    by_site = matching.duplicates_elsewhere_by_site(site=person.site, person=person)
+    if not by_site:
+        raise DomainError(_("No possible match at other sites any more: nothing to check."))
+    with scopes_disabled():
+        sites = {s.pk: s for s in Site.objects.filter(pk__in=[person.site_id, *by_site])}
+        coordinators = list(
+            User.objects.filter(
+                is_active=True,
+                memberships__is_active=True,
+                memberships__role="coordinator",
+                memberships__site_id__in=sites,
+            ).distinct()
+        )
+    if not coordinators:
+        raise DomainError(_("No coordinator can be reached for these sites: ask an administrator."))
+    cases = [(sites[site_id].name, sorted(pks)) for site_id, pks in sorted(by_site.items())]
+    with transaction.atomic():
+        audit.record(
+            action="people.duplicates.coordinators_asked",
+            obj=person,
+            data={"sites": len(by_site), "coordinators": len(coordinators)},
+        )
+        transaction.on_commit(
+            lambda: _mail_coordinators(coordinators, person=person, actor=actor, cases=cases)
+        )
+    return len(coordinators)
+
+
+def _mail_coordinators(
+    coordinators: list[User], *, person: Person, actor: User, cases: list[tuple[str, list[int]]]
+) -> None:
+    for coordinator in coordinators:
+        with translation.override(coordinator.preferred_language):
+            others = "; ".join(
+                _("%(site)s: cases %(numbers)s") % {"site": name, "numbers": ", ".join(map(str, pks))}
+                for name, pks in cases
+            )
+            body = render_to_string(
+                "people/email/possible_duplicate.txt",
+                {"site": person.site.name, "case": person.pk, "actor": actor, "others": others},
+            )
+            send_mail(_("Percorsi: a possible duplicate to check"), body, None, [coordinator.email])

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from percorsi.core import audit
@@ -95,6 +96,8 @@ def person_list(request: HttpRequest, site: str) -> HttpResponse:
             "params": params.urlencode(),
             "can_write": request.membership.has("people:write"),
             "can_alerts": request.membership.has("people:sensitive"),
+            "can_manage": request.membership.has("people:merge"),
+            "can_unmerge": request.membership.has("people:unmerge"),
         },
     )
 
@@ -130,6 +133,7 @@ def intake(request: HttpRequest, site: str) -> HttpResponse:
             "birth_date_precision": data["birth_precision"],
             "nationalities": [data["nationality"]] if data["nationality"] else [],
             "phone": data["phone"],
+            "sex": data["sex"],
         }
         candidates = matching.duplicate_candidates(site=request.site, **lookup)
         elsewhere = matching.duplicates_elsewhere_count(site=request.site, **lookup)
@@ -577,6 +581,7 @@ def duplicates(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         "tax_code": person.tax_code,
         "phone": person.phone,
         "document_numbers": [d.number for d in person.documents.all() if d.number],
+        "sex": person.sex,
     }
     candidates = matching.duplicate_candidates(site=request.site, exclude_pk=person.pk, **lookup)
     elsewhere = matching.duplicates_elsewhere_count(site=request.site, exclude_pk=person.pk, **lookup)
@@ -668,3 +673,26 @@ def merge_undo(request: HttpRequest, site: str, merge_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The merge was undone: the two records are separate again."))
     return redirect("people:merges", site=site)
+
+
+@require_POST
+@site_permission_required("people:write")
+def ask_coordinators(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    """Possible matches at other sites: the coordinators (here and there) are asked to check them."""
+    person = _live_person(request, pk)
+    try:
+        count = services.ask_coordinators_about_matches(person=person, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        request.session.pop(f"elsewhere_{person.pk}", None)
+        messages.success(
+            request,
+            ngettext(
+                "The request was sent to %(count)d coordinator of the sites involved.",
+                "The request was sent to %(count)d coordinators of the sites involved.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("people:detail", site=site, pk=pk)
