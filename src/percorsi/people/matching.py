@@ -637,6 +637,8 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
             if hit is not None:
                 score, matched_on = hit
                 scored.append((score, fold(family_names), fold(given_names), pk, matched_on))
+        if not scored:
+            scored = _partial_name_hits(site_filter, folded)
         scored.sort(key=lambda row: (-row[0], row[1], row[2], row[3]))
         scored = scored[:limit]
         # The list page shows each person's operator: read with them, not one query per row.
@@ -647,6 +649,29 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
         SearchHit(person=people[pk], score=score, matched_on=matched_on)
         for score, _f, _g, pk, matched_on in scored
     ]
+
+
+PARTIAL_SCORE = 40
+PARTIAL_MIN_LENGTH = 3
+
+
+def _partial_name_hits(site_filter: Q, folded: str) -> list[tuple[int, str, str, int, str]]:
+    """When no name matches whole, the beginning or the middle of names: "Trao" finds Traoré.
+
+    Every word of the query must occur in the folded names. On PostgreSQL the trigram index on
+    `search_text` serves this LIKE '%...%'; SQLite scans, with the same answers (all lower case)."""
+    words = [word for word in folded.split() if len(word) >= PARTIAL_MIN_LENGTH]
+    if not words or len(words) != len(folded.split()):
+        return []
+    contains = Q()
+    for word in words:
+        contains &= Q(search_text__contains=word)
+    rows = (
+        Person.objects.filter(site_filter, contains, deleted_at__isnull=True, merged_into__isnull=True)
+        .order_by("-pk")
+        .values_list("pk", "given_names", "family_names")[:SEARCH_CANDIDATES]
+    )
+    return [(PARTIAL_SCORE, fold(family), fold(given), pk, MatchedOn.NAME) for pk, given, family in rows]
 
 
 def _score_identifiers(

@@ -1,14 +1,12 @@
-"""On PostgreSQL, a trigram index on the folded names: substring and misspelling searches use it."""
+"""On PostgreSQL, a trigram index on the folded names: the search for part of a name uses it."""
 
 from django.db import migrations
 
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS people_person_search_trgm ON people_person USING gin (search_text gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS people_namekey_key_trgm ON people_namekey USING gin (key gin_trgm_ops);
 """
 DROP = """
-DROP INDEX IF EXISTS people_namekey_key_trgm;
 DROP INDEX IF EXISTS people_person_search_trgm;
 """
 
