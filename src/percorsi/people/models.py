@@ -118,6 +118,12 @@ class Person(SiteOwnedModel):
         indexes = [
             models.Index(fields=["site", "family_names", "given_names"], name="people_person_site_name"),
             models.Index(fields=["site", "case_status"], name="people_person_site_status"),
+            # The live records of a site: the list page counts them through this index alone.
+            models.Index(
+                fields=["site"],
+                condition=Q(deleted_at__isnull=True, merged_into__isnull=True),
+                name="people_person_site_live",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,14 +134,29 @@ def site_expiries(
     statuses and documents."""
     today = today or timezone.localdate()
     limit = today + timedelta(days=within_days)
-    expiring_status = LegalStatus.objects.filter(person=OuterRef("pk"), expires_on__lte=limit)
+    # Only the current status counts (the first in the history's order), not any past permit.
+    current_status = (
+        LegalStatus.objects.filter(person=OuterRef("pk"))
+        .order_by(*LegalStatus._meta.ordering)
+        .values("pk")[:1]
+    )
+    expiring_status = LegalStatus.objects.filter(
+        pk=OuterRef("current_status_id"), expires_on__lte=limit, renewal_requested_on__isnull=True
+    ).exclude(status__in=_NO_PERMIT_EXPIRY)
     expiring_document = IdentityDocument.objects.filter(
-        person=OuterRef("pk"), expires_on__lte=limit, replaced_at__isnull=True
+        person=OuterRef("pk"),
+        expires_on__lte=limit,
+        expires_on__gte=today - timedelta(days=STALE_DOCUMENT_DAYS),
+        replaced_at__isnull=True,
+    )
+    expiring_permit_card = IdentityDocument.objects.filter(
+        person=OuterRef("pk"), expires_on__lte=limit, replaced_at__isnull=True, kind__in=_PERMIT_DOCUMENTS
     )
     people = (
         Person.objects.filter(site=site, deleted_at__isnull=True, merged_into__isnull=True)
         .exclude(case_status=CaseStatus.CLOSED)
-        .filter(Exists(expiring_status) | Exists(expiring_document))
+        .annotate(current_status_id=Subquery(current_status))
+        .filter(Exists(expiring_status) | Exists(expiring_document) | Exists(expiring_permit_card))
         .prefetch_related("legal_statuses", "documents")
     )
     found: list[Expiry] = []
