@@ -1005,13 +1005,20 @@ def duplicates_elsewhere_count(
         document_numbers=document_numbers,
         sex=sex,
     )
-    # Deliberately across sites: only the count leaves this function. The sites are listed so
-    # that the lookups use the (site, key) index.
+    # Deliberately across sites: only the count leaves this function.
+    return len(_duplicates_elsewhere(site=site, record=record, exclude_pk=exclude_pk))
+
+
+def _duplicates_elsewhere(
+    *, site: Site, record: _Record, exclude_pk: int | None
+) -> list[tuple[int, list[str], _Row]]:
+    """Likely duplicates at the other sites, read with the scope explicitly lifted. The sites are
+    listed so that the lookups use the (site, key) index."""
     with scopes_disabled():
         others = list(Site.objects.exclude(pk=site.pk).order_by("pk").values_list("pk", flat=True))
         if not others:
-            return 0
-        return len(_duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=exclude_pk))
+            return []
+        return _duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=exclude_pk)
 
 
 def duplicates_elsewhere_by_site(
@@ -1033,11 +1040,8 @@ def duplicates_elsewhere_by_site(
         document_numbers=[d.number for d in person.documents.all() if d.number],
         sex=person.sex,
     )
+    found = _duplicates_elsewhere(site=site, record=record, exclude_pk=person.pk)
     with scopes_disabled():
-        others = list(Site.objects.exclude(pk=site.pk).order_by("pk").values_list("pk", flat=True))
-        if not others:
-            return {}
-        found = _duplicates(people_filter=Q(site_id__in=others), record=record, exclude_pk=person.pk)
         rows = Person.objects.filter(pk__in=[row.pk for _score, _reasons, row in found]).values_list(
             "site_id", "pk"
         )
