@@ -123,3 +123,14 @@ def test_undoing_a_merge_whose_record_moved_to_another_site_is_refused_with_a_me
         "The record kept was transferred to another site since: the merge can no longer be undone here.",
     )
     assert Merge.objects.with_scopes_disabled().get().undone_at is None
+
+
+def test_the_intake_does_not_guess_the_country_of_birth_from_the_nationality(
+    site_a: Site, make_person: Callable[..., Person]
+) -> None:
+    from django_scopes import scope
+
+    person = make_person(site_a, nationality="ER")
+    assert person.birth_country == ""
+    with scope(site=site_a):
+        assert [n.country for n in person.nationalities.all()] == ["ER"]

@@ -306,6 +306,7 @@ def _one_person(
     Person.objects.filter(pk=person.pk).update(
         case_opened_on=opened,
         case_status_since=opened,
+        birth_country=country,  # born where they are citizens, for the demonstration
         arrival_route=rng.choice(ArrivalRoute.values[:-1]),
         address=f"Via {rng.choice(STREETS)} {rng.randint(1, 120)}",
         household_others=rng.choice([0, 0, 0, 1, 2, 3]),

@@ -94,7 +94,6 @@ def person_intake(*, site: Site, actor: User, data: IntakeData) -> Person:
             sex=data.sex,
             birth_date=data.birth_date,
             birth_date_precision=data.birth_date_precision,
-            birth_country=data.nationality if data.nationality else "",
             phone=data.phone,
             arrival_date=data.arrival_date,
             arrival_date_precision=data.arrival_date_precision,
