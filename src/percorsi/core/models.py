@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from percorsi.core.permissions import ROLE_PERMISSIONS, Role
+from percorsi.core.permissions import ROLE_PERMISSIONS, Role, role_has
 from percorsi.core.scoping import ScopedManager
 
 
@@ -79,7 +79,8 @@ class Membership(models.Model):
         return ROLE_PERMISSIONS.get(self.role, frozenset())
 
     def has(self, permission: str) -> bool:
-        return permission in self.permissions
+        """Whether the role holds the permission; an unknown permission string is an error, not a no."""
+        return role_has(self.role, permission)
 
 
 class SiteOwnedModel(models.Model):

@@ -135,6 +135,11 @@ ASSIGNABLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+def can_assign(actor_role: str, role: str) -> bool:
+    """Whether someone with `actor_role` may give `role` to a colleague (or change a colleague's)."""
+    return role in ASSIGNABLE_ROLES.get(actor_role, ())
+
+
 def role_has(role: str, permission: str) -> bool:
     if permission not in PERMISSIONS:
         raise KeyError(f"Unknown permission {permission!r}: add it to core.permissions.PERMISSIONS")

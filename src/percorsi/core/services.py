@@ -10,7 +10,7 @@ from percorsi.accounts.models import User
 from percorsi.core import audit
 from percorsi.core.errors import DomainError, StaleEditError
 from percorsi.core.models import Membership, Site
-from percorsi.core.permissions import ASSIGNABLE_ROLES
+from percorsi.core.permissions import can_assign
 
 
 def _check_version(obj: Site | Membership, version: int | None) -> None:
@@ -32,7 +32,7 @@ def site_update(*, site: Site, actor: User, name: str, city: str, address: str, 
 
 
 def _check_assignable(*, actor_membership: Membership, role: str) -> None:
-    if role not in ASSIGNABLE_ROLES.get(actor_membership.role, ()):
+    if not can_assign(actor_membership.role, role):
         raise DomainError(_("Your role cannot give the role you chose."), field="role")
 
 

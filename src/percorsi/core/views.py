@@ -20,7 +20,7 @@ from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, Staff
 from percorsi.core.history import history_rows
 from percorsi.core.models import AuditEntry, Membership
 from percorsi.core.navigation import ROLE_INTROS, permission_is_built
-from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role
+from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role, can_assign
 
 
 @login_not_required
@@ -139,9 +139,7 @@ def staff_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         initial=initial,
         actor_role=request.membership.role,
     )
-    editable = membership.pk != request.membership.pk and membership.role in ASSIGNABLE_ROLES.get(
-        request.membership.role, ()
-    )
+    editable = membership.pk != request.membership.pk and can_assign(request.membership.role, membership.role)
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.membership_update(

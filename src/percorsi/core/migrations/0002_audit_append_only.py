@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from percorsi.core.migration_sql import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION percorsi_audit_append_only() RETURNS trigger AS $$
 BEGIN
@@ -20,20 +22,8 @@ DROP FUNCTION IF EXISTS percorsi_audit_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # Through a cursor without parameters: the SQL holds a literal '%' for RAISE's format.
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(DROP)
-
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -6,6 +6,8 @@ entries at the end of the log)."""
 
 from django.db import migrations
 
+from percorsi.core.migration_sql import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION percorsi_audit_head_forward_only() RETURNS trigger AS $$
 BEGIN
@@ -27,21 +29,16 @@ DROP FUNCTION IF EXISTS percorsi_audit_head_forward_only();
 """
 
 
-def forwards(apps, schema_editor):
+
+def create_head(apps, schema_editor):
     head = apps.get_model("core", "AuditChainHead")
     head.objects.using(schema_editor.connection.alias).get_or_create(pk=1)
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(DROP)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_audit_append_only")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        migrations.RunPython(create_head, migrations.RunPython.noop, elidable=False),
+        postgresql_only(CREATE, DROP),
+    ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from percorsi.core.migration_sql import postgresql_only
+
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS people_person_search_trgm ON people_person USING gin (search_text gin_trgm_ops);
@@ -11,19 +13,8 @@ DROP INDEX IF EXISTS people_person_search_trgm;
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(DROP)
-
 
 class Migration(migrations.Migration):
     dependencies = [("people", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]
