@@ -15,7 +15,7 @@ Options (or the environment variables in brackets):
     --index bulk|person   [BENCH_PEOPLE_INDEX] name keys computed in bulk with people.matching's own
                           functions (default; a sample is checked against index_person), or
                           index_person called for every person (slow).
-    --only a,b            [BENCH_PEOPLE_ONLY] measure only some: list, case, search, query (each
+    --only a,b            [BENCH_PEOPLE_ONLY] measure only some: list, case, home, alerts, search, query (each
                           search query apart), duplicates, intake.
     --persistent          [BENCH_PEOPLE_PERSISTENT=1] keep the connection between requests
                           (CONN_MAX_AGE None) whatever the settings say.
@@ -112,6 +112,8 @@ TARGETS = [
 LABELS = {
     "list": "people list, first page",
     "case": "case file page",
+    "home": "home page with expiry counts",
+    "alerts": "alerts page, first page",
     "search": "list, misspelled name search",
     "duplicates": "duplicate_candidates() call",
     "intake": "intake POST showing duplicates",
@@ -145,7 +147,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--only",
         default=os.environ.get("BENCH_PEOPLE_ONLY", ""),
-        help="measure only these, comma-separated: list, case, search, query, duplicates, intake",
+        help="measure only these, comma-separated: list, case, home, alerts, search, query, duplicates,"
+        " intake",
     )
     parser.add_argument(
         "--persistent",
@@ -618,6 +621,9 @@ def _measure_size(*, site: Any, size: int, client: Any, args: argparse.Namespace
         pks = list(Person.objects.filter(site=site).values_list("pk", flat=True))
     chosen = rng.sample(pks, min(len(pks), 500))
     results.append(_measure("case", size, lambda i: get(f"{base}{chosen[i % len(chosen)]}/"), **options))
+    # The operator's home page counts what expires; the alerts page lists it (first page).
+    results.append(_measure("home", size, lambda i: get(f"/s/{site.slug}/"), **options))
+    results.append(_measure("alerts", size, lambda i: get(f"{base}alerts/"), **options))
 
     # The search: every query must find someone (or the measure would be of an empty page).
     hits = {}

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django_scopes import scope
 
 from percorsi.core.models import Site
-from percorsi.people import services
+from percorsi.people import selectors, services, views
 from percorsi.people.models import Person
 from tests.helpers import page_text, shows
 from tests.people.conftest import audit_entries, url
@@ -117,7 +117,7 @@ def test_the_page_lists_what_expires_within_60_days_by_default(
         assert ngettext("expired %(days)s day ago", "expired %(days)s days ago", 10) % {"days": 10} in text
         assert ngettext("in %(days)s day", "in %(days)s days", 30) % {"days": 30} in text
     [viewed] = audit_entries("people.alerts.viewed")
-    assert (viewed.site_id, viewed.data) == (site_a.pk, {"days": 60})
+    assert (viewed.site_id, viewed.data) == (site_a.pk, {"days": 60, "page": 1, "shown": 4})
 
 
 def test_more_days_show_more(client: Client, site_a: Site, people: Cases) -> None:
@@ -201,3 +201,71 @@ def test_roles_without_people_sensitive_see_no_counts(
     assert response.status_code == 200
     assert not shows(response, "permits or documents expired")
     assert url("alerts", site_a) not in response.content.decode()
+
+
+def test_a_long_list_is_split_in_pages_and_the_sections_keep_their_totals(
+    client: Client, site_a: Site, people: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "ALERTS_PAGE_SIZE", 3)
+    first = client.get(url("alerts", site_a))
+    # Three expiring on the first page, the expired one on the second, each under its heading.
+    assert listed(first, site_a, people) == {"in_30", "suspended", "document_in_50"}
+    text = page_text(first)
+    assert shows(first, "Expiring") and not shows(first, "Already expired")
+    assert "page=2" in first.content.decode()
+    second = client.get(url("alerts", site_a), {"page": "2"})
+    assert listed(second, site_a, people) == {"expired"}
+    assert shows(second, "Already expired")
+    # The filter is kept from page to page.
+    wider = client.get(url("alerts", site_a), {"days": "120", "page": "2"})
+    assert listed(wider, site_a, people) == {"in_90", "expired"}
+    assert "days=120" in wider.content.decode()
+    assert "Hauwa" not in text
+    # A page number out of range shows the last page, not an error.
+    assert client.get(url("alerts", site_a), {"page": "99"}).status_code == 200
+
+
+def test_the_site_list_follows_the_same_rules_as_the_case_file(
+    site_a: Site,
+    make_person: Callable[..., Person],
+    add_status: Callable[..., Any],
+    add_document: Callable[..., Any],
+) -> None:
+    """The alerts page and the home counts are computed by the database; the case file's banner
+    from the person's records. Both must agree on every combination of status and documents."""
+    statuses: list[dict[str, Any] | None] = [
+        None,
+        {"status": "subsidiary", "expires_on": in_days(20)},
+        {"status": "subsidiary", "expires_on": in_days(-30)},
+        {"status": "subsidiary", "expires_on": in_days(10), "renewal_requested_on": in_days(-5)},
+        {"status": "citizen"},
+        {"status": "asylum_seeker"},
+    ]
+    documents: list[dict[str, Any] | None] = [
+        None,
+        {"kind": "permit", "expires_on": in_days(5)},
+        {"kind": "receipt", "expires_on": in_days(-400)},
+        {"kind": "passport", "expires_on": in_days(45)},
+        {"kind": "passport", "expires_on": in_days(-400)},
+        {"kind": "identity_card", "expires_on": in_days(-100)},
+    ]
+    for number, status in enumerate(statuses):
+        for other, document in enumerate(documents):
+            person = make_person(site_a, f"Persona{number}", f"Caso{other}", nationality="NG")
+            if status:
+                # An older, expired status first: only the current one counts.
+                add_status(person, status="subsidiary", expires_on=in_days(-900), valid_from=in_days(-1500))
+                add_status(person, **status)
+            if document:
+                add_document(person, **document)
+    with scope(site=site_a):
+        expected = []
+        for person in Person.objects.filter(site=site_a).prefetch_related("legal_statuses", "documents"):
+            expected.extend(selectors.expiries_for(person))
+        found = selectors.site_expiries(site=site_a)
+        counts = selectors.expiry_counts(site=site_a)
+    key = lambda e: (e.person_id, e.what, e.expires_on)  # noqa: E731
+    assert sorted(found, key=key) == sorted(expected, key=key)
+    assert len(found) > 15  # the combinations do raise alerts
+    expired = sum(1 for e in expected if e.expired)
+    assert counts == (expired, len(expected) - expired)

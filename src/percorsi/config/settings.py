@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "percorsi.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "percorsi.core.middleware.SessionRenewalMiddleware",
     "percorsi.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,7 +153,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env_int("PERCORSI_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Every request starts the idle time again, but the session is written at most once a minute.
+SESSION_ENGINE = "percorsi.core.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

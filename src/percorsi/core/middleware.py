@@ -101,8 +101,25 @@ class SiteMiddleware:
             audit.audit_context(actor_id=actor_id, role=membership.role, site_id=site.pk),
             scope(site=site),
         ):
-            request.session["last_site"] = site.slug
+            if request.session.get("last_site") != site.slug:
+                request.session["last_site"] = site.slug
             return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """Starts the idle time of a session again, writing it at most once a minute (core.sessions).
+
+    Placed just inside SessionMiddleware, which saves the session when it is marked modified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and hasattr(session, "renew_if_due"):
+            session.renew_if_due()
+        return response
 
 
 class LanguageMiddleware:

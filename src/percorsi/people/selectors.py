@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,54 +125,88 @@ def expiries_for(
     return sorted(found, key=lambda e: e.expires_on)
 
 
+def _current_status(person_ref: str) -> QuerySet[LegalStatus]:
+    """The current entry of a person's legal status history (the first in the history's order)."""
+    return LegalStatus.objects.filter(person=OuterRef(person_ref)).order_by(*LegalStatus._meta.ordering)
+
+
+def _expiry_querysets(
+    site: Site, within_days: int, today: date
+) -> tuple[QuerySet[LegalStatus], QuerySet[IdentityDocument]]:
+    """The permits and the documents the alerts show, as two queries (the rules of `expiries_for`).
+
+    Open cases only (active or suspended, not deleted, not merged); the permit of the current
+    status without a renewal request; current documents, but an identity document expired long ago
+    is no longer an alert, and a permit card or receipt counts only when the current status carries
+    no expiry date of its own (otherwise the permit is followed through the status, not twice)."""
+    limit = today + timedelta(days=within_days)
+    open_case = Q(site=site, person__deleted_at__isnull=True, person__merged_into__isnull=True) & ~Q(
+        person__case_status=CaseStatus.CLOSED
+    )
+    permits = (
+        LegalStatus.objects.filter(open_case, expires_on__lte=limit, renewal_requested_on__isnull=True)
+        .exclude(status__in=_NO_PERMIT_EXPIRY)
+        .filter(pk=Subquery(_current_status("person_id").values("pk")[:1]))
+    )
+    documents = (
+        IdentityDocument.objects.filter(open_case, expires_on__lte=limit, replaced_at__isnull=True)
+        .annotate(status_expires_on=Subquery(_current_status("person_id").values("expires_on")[:1]))
+        .filter(
+            (~Q(kind__in=_PERMIT_DOCUMENTS) & Q(expires_on__gte=today - timedelta(days=STALE_DOCUMENT_DAYS)))
+            | Q(kind__in=_PERMIT_DOCUMENTS, status_expires_on__isnull=True)
+        )
+    )
+    return permits, documents
+
+
 def site_expiries(
     *, site: Site, within_days: int = ALERT_DAYS_DEFAULT, today: date | None = None
 ) -> list[Expiry]:
-    """Every expired or expiring permit and document of the site's active and suspended cases.
+    """Every expired or expiring permit and document of the site's open cases.
 
-    Three queries whatever the number of people: the people with something expiring, then their
-    statuses and documents."""
+    What expires soon first, the soonest at the top; then what already expired, the latest first.
+    Two queries of plain rows whatever the number of people (no records are built)."""
     today = today or timezone.localdate()
-    limit = today + timedelta(days=within_days)
-    # Only the current status counts (the first in the history's order), not any past permit.
-    current_status = (
-        LegalStatus.objects.filter(person=OuterRef("pk"))
-        .order_by(*LegalStatus._meta.ordering)
-        .values("pk")[:1]
-    )
-    expiring_status = LegalStatus.objects.filter(
-        pk=OuterRef("current_status_id"), expires_on__lte=limit, renewal_requested_on__isnull=True
-    ).exclude(status__in=_NO_PERMIT_EXPIRY)
-    expiring_document = IdentityDocument.objects.filter(
-        person=OuterRef("pk"),
-        expires_on__lte=limit,
-        expires_on__gte=today - timedelta(days=STALE_DOCUMENT_DAYS),
-        replaced_at__isnull=True,
-    )
-    expiring_permit_card = IdentityDocument.objects.filter(
-        person=OuterRef("pk"), expires_on__lte=limit, replaced_at__isnull=True, kind__in=_PERMIT_DOCUMENTS
-    )
-    people = (
-        Person.objects.filter(site=site, deleted_at__isnull=True, merged_into__isnull=True)
-        .exclude(case_status=CaseStatus.CLOSED)
-        .annotate(current_status_id=Subquery(current_status))
-        .filter(Exists(expiring_status) | Exists(expiring_document) | Exists(expiring_permit_card))
-        .prefetch_related("legal_statuses", "documents")
-    )
-    found: list[Expiry] = []
-    for person in people:
-        found.extend(expiries_for(person, within_days=within_days, today=today))
-    # What expires soon first, the soonest at the top; then what already expired, the latest first.
+    permits, documents = _expiry_querysets(site, within_days, today)
+    names = ("person_id", "person__given_names", "person__family_names", "expires_on")
+    status_labels = dict(LegalStatusKind.choices)
+    kind_labels = dict(DocumentKind.choices)
+    found = [
+        Expiry(
+            person_id,
+            " ".join(part for part in (given, family) if part),
+            _("residence permit (%(status)s)") % {"status": status_labels.get(code, code)},
+            expires_on,
+            (expires_on - today).days,
+        )
+        for person_id, given, family, expires_on, code in permits.values_list(*names, "status")
+    ] + [
+        Expiry(
+            person_id,
+            " ".join(part for part in (given, family) if part),
+            str(kind_labels.get(code, code)),
+            expires_on,
+            (expires_on - today).days,
+        )
+        for person_id, given, family, expires_on, code in documents.values_list(*names, "kind")
+    ]
     coming = sorted((e for e in found if not e.expired), key=lambda e: (e.expires_on, e.person_name))
     past = sorted((e for e in found if e.expired), key=lambda e: (-e.expires_on.toordinal(), e.person_name))
     return coming + past
 
 
 def expiry_counts(*, site: Site, within_days: int = ALERT_DAYS_DEFAULT) -> tuple[int, int]:
-    """(expired, expiring soon) for the home page."""
-    expiries = site_expiries(site=site, within_days=within_days)
-    expired = sum(1 for e in expiries if e.expired)
-    return expired, len(expiries) - expired
+    """(expired, expiring soon) for the home page, counted by the database."""
+    today = timezone.localdate()
+    expired = expiring = 0
+    for queryset in _expiry_querysets(site, within_days, today):
+        counts = queryset.aggregate(
+            expired=Count("pk", filter=Q(expires_on__lt=today)),
+            expiring=Count("pk", filter=Q(expires_on__gte=today)),
+        )
+        expired += counts["expired"]
+        expiring += counts["expiring"]
+    return expired, expiring
 
 
 def home_figures(site: Site, membership: Any) -> list[tuple[str, int, str]]:

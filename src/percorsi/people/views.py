@@ -39,6 +39,7 @@ from percorsi.people.forms import (
 )
 from percorsi.people.models import Consent, IdentityDocument, Merge, Person
 
+ALERTS_PAGE_SIZE = 100
 PAGE_SIZE = 25
 
 
@@ -605,14 +606,26 @@ def alerts(request: HttpRequest, site: str) -> HttpResponse:
     form = AlertsForm(request.GET or None)
     days = (form.cleaned_data.get("days") if form.is_valid() else None) or selectors.ALERT_DAYS_DEFAULT
     expiries = selectors.site_expiries(site=request.site, within_days=days)
-    audit.record(action="people.alerts.viewed", object_type="people.person", data={"days": days})
-    coming = [e for e in expiries if not e.expired]
-    past = [e for e in expiries if e.expired]
-    sections = [(coming, _("Expiring")), (past, _("Already expired"))]
+    page = Paginator(expiries, ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        action="people.alerts.viewed",
+        object_type="people.person",
+        data={"days": days, "page": page.number, "shown": len(page.object_list)},
+    )
+    # The page's rows under their headings; a section split by the pager goes on under its heading.
+    coming = [e for e in page.object_list if not e.expired]
+    past = [e for e in page.object_list if e.expired]
+    total_past = sum(1 for e in expiries if e.expired)
+    sections = [
+        (coming, _("Expiring"), len(expiries) - total_past),
+        (past, _("Already expired"), total_past),
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "people/alerts.html",
-        {"form": form, "coming": coming, "past": past, "sections": sections, "days": days},
+        {"form": form, "page": page, "sections": sections, "days": days, "params": params.urlencode()},
     )
 
 
