@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from percorsi.core.models import Site
 from percorsi.people.choices import CaseStatus, DocumentKind, LegalStatusKind
 from percorsi.people.models import (
+    ConfidentialNote,
     Consent,
+    HouseholdLink,
     IdentityDocument,
     LegalStatus,
     Person,
@@ -220,22 +222,28 @@ def home_figures(site: Site, membership: Any) -> list[tuple[str, int, str]]:
     ]
 
 
-def case_file(*, site: Site, pk: int) -> Person | None:
-    """The person with everything the case file shows, in a fixed number of queries."""
+def case_file(*, site: Site, pk: int, sensitive: bool = True) -> Person | None:
+    """The person with everything the case file shows, in a fixed number of queries.
+
+    Without `sensitive` the documents and the confidential notes are not even read."""
+    related: list[str | Prefetch] = [
+        "other_names",
+        "nationalities",
+        "languages",
+        "legal_statuses",  # the current one tells a volunteer "valid permit until"
+        Prefetch("privacy_notices", queryset=PrivacyNotice.objects.order_by("-given_on", "-pk")),
+        Prefetch("consents", queryset=Consent.objects.order_by("purpose", "-given_on")),
+        Prefetch("household_links", queryset=HouseholdLink.objects.select_related("relative")),
+    ]
+    if sensitive:
+        related += [
+            "documents",
+            Prefetch("confidential_notes", queryset=ConfidentialNote.objects.select_related("author")),
+        ]
     return (
         Person.objects.filter(site=site, pk=pk, merged_into__isnull=True)
         .select_related("operator")
-        .prefetch_related(
-            "other_names",
-            "nationalities",
-            "languages",
-            "legal_statuses",
-            "documents",
-            Prefetch("privacy_notices", queryset=PrivacyNotice.objects.order_by("-given_on", "-pk")),
-            Prefetch("consents", queryset=Consent.objects.order_by("purpose", "-given_on")),
-            "confidential_notes__author",
-            "household_links__relative",
-        )
+        .prefetch_related(*related)
         .first()
     )
 

@@ -167,7 +167,8 @@ def intake(request: HttpRequest, site: str) -> HttpResponse:
 @site_permission_required("people:read")
 def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """The case file. Every view is audited; the sensitive parts only with `people:sensitive`."""
-    person = selectors.case_file(site=request.site, pk=pk)
+    sensitive = request.membership.has("people:sensitive")
+    person = selectors.case_file(site=request.site, pk=pk, sensitive=sensitive)
     if person is None:
         # Merged into another record (go there), or not of this site (a 404, audited).
         merged_into = Person.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
@@ -176,7 +177,6 @@ def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             return redirect("people:detail", site=site, pk=merged_into)
         _person(request, pk)
         raise Http404
-    sensitive = request.membership.has("people:sensitive")
     audit.record(action="people.person.viewed", obj=person, data={"sensitive": sensitive})
     today = timezone.localdate()
     context = {
