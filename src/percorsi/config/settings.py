@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "percorsi.core",
     "percorsi.accounts",
     "percorsi.people",
+    "percorsi.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "percorsi.plans"
+    label = "plans"
+    verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from percorsi.core import audit_labels
+
+        audit_labels.register(
+            {
+                "plans.template.created": _("Plan template created"),
+                "plans.template.updated": _("Plan template changed"),
+                "plans.plan.created": _("Plan started"),
+                "plans.plan.viewed": _("Plan consulted"),
+                "plans.plan.updated": _("Plan changed"),
+                "plans.plan.closed": _("Plan closed"),
+                "plans.phase.saved": _("Plan phase saved"),
+                "plans.goal.added": _("Goal added"),
+                "plans.goal.updated": _("Goal changed"),
+            }
+        )

@@ -1,0 +1,51 @@
+"""The lists an accompaniment plan is made of (DOMAIN.md: plans, goals, autonomy)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+
+
+class PlanOutcome(models.TextChoices):
+    AUTONOMY = "autonomy", _("autonomy reached")
+    PARTLY = "partly", _("autonomy partly reached")
+    INTERRUPTED = "interrupted", _("interrupted")
+    TRANSFERRED = "transferred", _("transferred")
+
+
+class GoalArea(models.TextChoices):
+    WORK = "work", _("work")
+    HOUSING = "housing", _("housing")
+    LANGUAGE = "language", _("Italian language")
+    LEGAL = "legal", _("legal status and documents")
+    HEALTH = "health", _("health")
+    EDUCATION = "education", _("education and qualifications")
+    INCOME = "income", _("income")
+    SOCIAL = "social", _("social network")
+    OTHER = "other", _("other")
+
+
+class GoalOwner(models.TextChoices):
+    """Who does what the goal asks: the plan is built with the person, not for them."""
+
+    OPERATOR = "operator", _("the operator")
+    PERSON = "person", _("the person")
+    BOTH = "both", _("the person and the operator")
+    OTHER_SERVICE = "other_service", _("another service")
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    ACHIEVED = "achieved", _("achieved")
+    NOT_ACHIEVED = "not_achieved", _("not achieved")
+    DROPPED = "dropped", _("dropped")
+
+
+# A goal in one of these is over: it is no longer overdue, and its status needs a reason when it
+# did not succeed.
+GOAL_ENDED = frozenset({GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED})
+GOAL_NEEDS_REASON = frozenset({GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED})
