@@ -207,3 +207,38 @@ def test_no_plan_for_a_closed_case_or_too_far_ahead(
         with pytest.raises(DomainError, match="closed"):
             services.plan_start(person=person, actor=operator, started_on=timezone.localdate())
         assert not Plan.objects.filter(person=person).exists()
+
+
+def test_a_transfer_takes_the_plan_along_and_a_merge_moves_it(
+    site_a: Site,
+    site_b: Site,
+    make_person: Callable[..., Person],
+    operator: User,
+    template_a: PlanTemplate,
+    personas: dict,
+) -> None:
+    from percorsi.people import services as people_services
+
+    person = make_person(site_a, "Amina", "Yusuf")
+    twin = make_person(site_a, "Aminah", "Yusuf")
+    other = make_person(site_a, "Aamina", "Yusuf")
+    with scope(site=site_a):
+        plan = services.plan_start(
+            person=person, actor=operator, started_on=date(2026, 1, 1), template=template_a
+        )
+        services.plan_start(person=twin, actor=operator, started_on=date(2026, 2, 1))
+        # Both have an active plan: the merge is refused, nothing moves.
+        with pytest.raises(DomainError, match="active plan"):
+            people_services.person_merge(keep=person, absorb=twin, actor=personas["coordinator_a"].user)
+        assert Plan.objects.filter(person=twin).count() == 1
+        # The other one has none: its record merges into the person's, whose plan stays.
+        people_services.person_merge(keep=other, absorb=person, actor=personas["coordinator_a"].user)
+        assert Plan.objects.get(pk=plan.pk).person_id == other.pk
+        other.refresh_from_db()
+        people_services.person_transfer(
+            person=other, actor=personas["coordinator_a"].user, version=other.version, to_site=site_b
+        )
+    with scope(site=site_b):
+        moved = Plan.objects.get(pk=plan.pk)
+        assert moved.site_id == site_b.pk
+        assert {p.site_id for p in moved.phases.all()} | {g.site_id for g in moved.goals.all()} == {site_b.pk}

@@ -6,7 +6,7 @@ audit entry there (ids only). `matching.index_person` keeps the search keys in s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -373,6 +373,8 @@ def person_transfer(*, person: Person, actor: User, version: int | None, to_site
         links = HouseholdLink.objects.filter(person=current).exclude(relative__site=to_site).count()
         for model in PERSON_CHILDREN:
             model.objects.filter(person=current).update(site=to_site)
+        for model, path in _TRANSFERRED:
+            model.objects.filter(**{path: current}).update(site=to_site)
         current.name_keys.update(site=to_site)
         current.site = to_site
         current.operator = None  # the receiving site assigns its own operator
@@ -429,7 +431,7 @@ _FILLABLE = (
     "tax_code_kind",
 )
 # Rows that move with a merge, and the fields that must stay unique per person.
-_MOVABLE: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
+_MOVABLE: list[tuple[type[Any], tuple[str, ...]]] = [
     (OtherName, ()),
     (Nationality, ("country",)),
     (SpokenLanguage, ("language",)),
@@ -439,7 +441,26 @@ _MOVABLE: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
     (PrivacyNotice, ()),
     (Consent, ()),
     (ConfidentialNote, ()),
-)
+]
+# What the apps above people (plans, jobs...) keep about a person: `register_person_records` adds
+# their models, so that a transfer moves them to the other site and a merge to the kept record.
+_TRANSFERRED: list[tuple[type[Any], str]] = []
+_MERGE_CHECKS: list[Callable[[Person, Person], str | None]] = []
+
+
+def register_person_records(
+    *,
+    transferred: Iterable[tuple[type[Any], str]] = (),
+    merged: Iterable[type[Any]] = (),
+    merge_check: Callable[[Person, Person], str | None] | None = None,
+) -> None:
+    """Called by an app's ready(): `transferred` are (model, path to the person) whose site follows
+    the person's; `merged` models have a `person` field and move to the kept record; `merge_check`
+    returns a translated reason to refuse a merge (e.g. both have an active plan), or None."""
+    _TRANSFERRED.extend(transferred)
+    _MOVABLE.extend((model, ()) for model in merged)
+    if merge_check is not None:
+        _MERGE_CHECKS.append(merge_check)
 
 
 def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
@@ -456,6 +477,9 @@ def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
             raise DomainError(_("Only records of the same site can be merged."))
         if keep.merged_into_id or absorb.merged_into_id or keep.deleted_at or absorb.deleted_at:
             raise DomainError(_("A deleted or already merged record cannot be merged."))
+        for check in _MERGE_CHECKS:
+            if reason := check(keep, absorb):
+                raise DomainError(reason)
         moved: dict[str, list[int]] = {}
         for model, unique in _MOVABLE:
             rows = list(model.objects.filter(person=absorb))

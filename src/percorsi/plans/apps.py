@@ -9,6 +9,15 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from percorsi.core import audit_labels
+        from percorsi.people.services import register_person_records
+        from percorsi.plans.models import Goal, Phase, Plan
+        from percorsi.plans.selectors import both_have_an_active_plan
+
+        register_person_records(
+            transferred=[(Plan, "person"), (Phase, "plan__person"), (Goal, "plan__person")],
+            merged=[Plan],
+            merge_check=both_have_an_active_plan,
+        )
 
         audit_labels.register(
             {
