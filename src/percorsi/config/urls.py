@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("percorsi.accounts.urls")),
     path("", include("percorsi.core.urls")),
     path("", include("percorsi.people.urls")),
+    path("", include("percorsi.plans.urls")),
 ]
 
 handler403 = "percorsi.core.errorviews.permission_denied"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from percorsi.people.models import Person
-from percorsi.plans.choices import PlanStatus
+from percorsi.plans.choices import GOAL_ENDED, GoalStatus, PlanStatus
 from percorsi.plans.models import Plan
 
 
@@ -17,3 +22,154 @@ def both_have_an_active_plan(keep: Person, absorb: Person) -> str | None:
     if active.count() == 2:
         return _("Both records have an active plan: close one of them before merging.")
     return None
+
+
+def person_plans(*, person: Person) -> list[Plan]:
+    """The person's plans, the active one first, then the past ones, newest first."""
+    return sorted(
+        Plan.objects.filter(person=person).select_related("operator"),
+        key=lambda p: (p.status != PlanStatus.ACTIVE, -p.started_on.toordinal(), -p.pk),
+    )
+
+
+def plan_page(*, pk: int) -> Plan | None:
+    """A plan of the active site with its person, phases and goals, in a fixed number of queries."""
+    return (
+        Plan.objects.filter(pk=pk, person__merged_into__isnull=True)
+        .select_related("person", "operator", "template")
+        .prefetch_related("phases", "goals")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    achieved: int
+    ended: int
+    overdue: int
+    dropped: int
+
+    @property
+    def percent(self) -> int:
+        """Achieved among the goals that count (dropped ones do not)."""
+        counted = self.total - self.dropped
+        return round(100 * self.achieved / counted) if counted else 0
+
+
+def progress(plan: Plan, today: date | None = None) -> Progress:
+    today = today or timezone.localdate()
+    goals = list(plan.goals.all())
+    return Progress(
+        total=len(goals),
+        achieved=sum(1 for g in goals if g.status == GoalStatus.ACHIEVED),
+        ended=sum(1 for g in goals if g.is_ended),
+        overdue=sum(1 for g in goals if g.is_overdue(today)),
+        dropped=sum(1 for g in goals if g.status == GoalStatus.DROPPED),
+    )
+
+
+# The timeline drawing (a Gantt-like view): rows in a 1000-unit wide SVG, dates mapped to x.
+WIDTH = 1000
+ROW = 30
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    width: float
+    starts_on: date
+    ends_on: date
+    current: bool
+    marks: list[tuple[float, str, str]] = field(default_factory=list)  # (x, status, description)
+    y: int = 0
+
+
+@dataclass(frozen=True)
+class Timeline:
+    bars: list[Bar]
+    starts_on: date
+    ends_on: date
+    today_x: float | None
+    months: list[tuple[float, date]]  # ticks at the first of each month (or every few months)
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * ROW
+
+
+def timeline(plan: Plan, today: date | None = None) -> Timeline:
+    """Phases as bars and goals as marks on one time axis, from the prefetched plan."""
+    today = today or timezone.localdate()
+    phases = list(plan.phases.all())
+    goals = list(plan.goals.all())
+    dates = [plan.started_on] + [p.starts_on for p in phases] + [p.ends_on for p in phases]
+    dates += [g.target_date for g in goals if g.target_date]
+    start, end = min(dates), max(dates)
+    if end <= start:
+        end = start + timedelta(days=30)
+    span = (end - start).days
+
+    def x(day: date) -> float:
+        return round(WIDTH * (day - start).days / span, 1)
+
+    bars = []
+    for phase in phases:
+        marks = [
+            (x(g.target_date), g.status, g.description)
+            for g in goals
+            if g.phase_id == phase.pk and g.target_date
+        ]
+        bars.append(
+            Bar(
+                phase.name,
+                x(phase.starts_on),
+                max(x(phase.ends_on) - x(phase.starts_on), 4),
+                phase.starts_on,
+                phase.ends_on,
+                phase.starts_on <= today <= phase.ends_on,
+                marks,
+                len(bars) * ROW,
+            )
+        )
+    loose = [
+        (x(g.target_date), g.status, g.description) for g in goals if g.phase_id is None and g.target_date
+    ]
+    if loose:
+        bars.append(Bar(str(_("Goals without a phase")), 0, 0, start, end, False, loose, len(bars) * ROW))
+    step = max(1, round(span / 30 / 8))  # about eight ticks whatever the length
+    months = []
+    tick = date(start.year, start.month, 1)
+    while tick <= end:
+        if tick >= start:
+            months.append((x(tick), tick))
+        month_index = tick.month - 1 + step
+        tick = date(tick.year + month_index // 12, month_index % 12 + 1, 1)
+    today_x = x(today) if start <= today <= end else None
+    return Timeline(bars, start, end, today_x, months)
+
+
+def active_plans(*, operator_id: int | None = None, overdue_only: bool = False) -> QuerySet[Plan]:
+    """The site's active plans with their goal counts, for the plans list (one query a page)."""
+    today = timezone.localdate()
+    ended = [str(s) for s in GOAL_ENDED]
+    plans = (
+        Plan.objects.filter(
+            status=PlanStatus.ACTIVE, person__deleted_at__isnull=True, person__merged_into__isnull=True
+        )
+        .select_related("person", "operator")
+        .annotate(
+            goals_total=Count("goals"),
+            goals_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED)),
+            goals_overdue=Count(
+                "goals", filter=Q(goals__target_date__lt=today) & ~Q(goals__status__in=ended)
+            ),
+        )
+        .order_by("person__family_names", "person__given_names", "pk")
+    )
+    if operator_id is not None:
+        plans = plans.filter(operator_id=operator_id)
+    if overdue_only:
+        plans = plans.filter(goals_overdue__gt=0)
+    return plans
