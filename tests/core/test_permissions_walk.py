@@ -25,7 +25,9 @@ from PIL import Image
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
 from percorsi.people import services, uploads
-from percorsi.people.models import Consent, IdentityDocument, Merge, Person, SpokenLanguage
+from percorsi.people.models import Consent, IdentityDocument, LegalStatus, Merge, Person, SpokenLanguage
+from percorsi.plans import services as plan_services
+from percorsi.plans.models import Goal, Phase, Plan
 from tests.conftest import PERSONA_ROLES, Persona
 
 PUBLIC = "public"  # anyone, logged in or not
@@ -68,6 +70,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:list": Expect("people:read"),
     "people:intake": Expect("people:write"),
     "people:alerts": Expect("people:sensitive"),
+    # A POST: the search words go in the body, never in the address (nor in the server's logs).
+    "people:export": Expect("people:export", method="post"),
     "people:deleted": Expect("people:merge"),
     "people:detail": Expect("people:read"),
     "people:edit": Expect("people:write"),
@@ -83,7 +87,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:language_remove": Expect("people:write", ok=302, method="post"),
     "people:household_add": Expect("people:write"),
     "people:legal_status_add": Expect("people:sensitive"),
+    # Correcting and removing: GET shows the form (removal asks for a reason before the POST).
+    "people:legal_status_edit": Expect("people:sensitive"),
+    "people:legal_status_remove": Expect("people:sensitive"),
     "people:document_add": Expect("people:sensitive"),
+    "people:document_edit": Expect("people:sensitive"),
+    "people:document_remove": Expect("people:sensitive"),
     "people:document_scan": Expect("people:sensitive"),
     "people:document_replace": Expect("people:sensitive", ok=302, method="post"),
     "people:privacy_notice_add": Expect("people:write"),
@@ -92,6 +101,15 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:merge": Expect("people:merge"),
     "people:merges": Expect("people:unmerge"),
     "people:merge_undo": Expect("people:unmerge", ok=302, method="post"),
+    "plans:list": Expect("plans:read"),
+    # The person has an active plan: the page sends on to it.
+    "plans:person_plans": Expect("plans:read", ok=302),
+    "plans:start": Expect("plans:write"),
+    "plans:detail": Expect("plans:read"),
+    "plans:goal_add": Expect("plans:write"),
+    "plans:goal_edit": Expect("plans:write"),
+    "plans:phase_edit": Expect("plans:write"),
+    "plans:close": Expect("plans:close"),
 }
 
 
@@ -99,15 +117,19 @@ EXPECTATIONS: dict[str, Expect] = {
 class RomaPerson:
     person: Person
     document: IdentityDocument
+    legal_status: LegalStatus
     consent: Consent
     language: SpokenLanguage
     other: Person  # a second person of site A
     merge: Merge  # two more people of site A, merged
+    plan: Plan  # the person's active plan, from the suggested template
+    goal: Goal  # one of its goals
+    phase: Phase  # one of its phases
 
 
 @pytest.fixture
 def roma_person(personas: dict[str, Persona]) -> RomaPerson:
-    """A person of site A with a scanned document, a consent and a language, for the people URLs."""
+    """A person of site A with a scanned document, a legal status, a consent and a language (people URLs)."""
     site, actor = personas["operator_a"].site, personas["operator_a"].user
     with scope(site=site):
         person = services.person_intake(
@@ -129,6 +151,9 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
         scan = uploads.clean_upload(SimpleUploadedFile("scan.png", _png_bytes()))
         document = services.document_add(
             person=person, actor=actor, fields={"kind": "passport", "number": "SO123"}, scan=scan
+        )
+        legal_status = services.legal_status_add(
+            person=person, actor=actor, fields={"status": "asylum_seeker", "valid_from": date(2026, 1, 5)}
         )
         notice = services.privacy_notice_add(
             person=person,
@@ -158,9 +183,17 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
             for given in ("Mamadou", "Mamadu", "Alpha")
         ]
         merge = services.person_merge(keep=others[0], absorb=others[1], actor=personas["coordinator_a"].user)
+        template = plan_services.template_create_suggested(site=site, actor=actor)
+        plan = plan_services.plan_start(
+            person=person, actor=actor, started_on=date(2026, 1, 5), template=template
+        )
         return RomaPerson(
+            plan=plan,
+            goal=plan.goals.order_by("pk").first(),
+            phase=plan.phases.order_by("pk").first(),
             person=person,
             document=document,
+            legal_status=legal_status,
             consent=notice.consents.get(),
             language=person.languages.get(),
             other=others[2],
@@ -244,14 +277,18 @@ def _sample_kwargs(
         # A real object of site A (a person, or a role): another site's object for B's operator.
         "pk": lambda: (
             person.person.pk
-            if name.startswith("people:")
+            if name.startswith(("people:", "plans:"))
             else Membership.objects.filter(site__slug="roma").order_by("pk").values_list("pk", flat=True)[0]
         ),
         "document_id": lambda: person.document.pk,
+        "status_id": lambda: person.legal_status.pk,
         "consent_id": lambda: person.consent.pk,
         "language_id": lambda: person.language.pk,
         "other_pk": lambda: person.other.pk,
         "merge_id": lambda: person.merge.pk,
+        "plan_id": lambda: person.plan.pk,
+        "goal_id": lambda: person.goal.pk,
+        "phase_id": lambda: person.phase.pk,
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
         "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
     }
@@ -271,7 +308,7 @@ def test_walk(
     request: pytest.FixtureRequest,
 ) -> None:
     # The people of site A are made only for the people pages (they cost most of the setup).
-    roma_person = request.getfixturevalue("roma_person") if name.startswith("people:") else None
+    roma_person = request.getfixturevalue("roma_person") if name.startswith(("people:", "plans:")) else None
     expect = EXPECTATIONS.get(name)
     if expect is None:
         pytest.fail(f"No expectation for the URL {name}: add it to EXPECTATIONS")
@@ -285,7 +322,7 @@ def test_walk(
     response = getattr(client, expect.method)(url)
     response.close()  # a file download holds the file open until closed
 
-    expected = _expected_status(expect, persona, url_site, has_object="pk" in params)
+    expected = _expected_status(expect, persona, url_site, has_object=bool(params & {"pk", "plan_id"}))
     if expected == "login":
         assert response.status_code == 302, (url, response.status_code)
         assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"

@@ -20,7 +20,7 @@ from percorsi.core.models import AuditEntry, Site
 from percorsi.people.models import Person
 from percorsi.plans import services
 from percorsi.plans.models import Goal, Plan, PlanTemplate
-from tests.helpers import page_text, shows
+from tests.helpers import italian, page_text, shows
 
 
 def url(name: str, site: Site, **kwargs: Any) -> str:
@@ -113,7 +113,7 @@ def test_a_second_active_plan_is_refused_with_a_message(
 
 def test_adding_and_changing_a_goal(operator_client: Client, site_a: Site, plan: Plan) -> None:
     with scope(site=site_a):
-        work = plan.phases.get(name="Work")
+        work = plan.phases.get(name=italian("Work"))
     response = operator_client.post(
         url("goal_add", site_a, plan_id=plan.pk),
         {
@@ -207,7 +207,7 @@ def test_a_phase_cannot_end_before_it_starts(operator_client: Client, site_a: Si
     assert response.status_code == 400
     assert shows(response, "The phase cannot end before it starts.")
     phase.refresh_from_db()
-    assert phase.name == "Reception and orientation"
+    assert phase.name == italian("Reception and orientation")
     response = operator_client.post(edit, data | {"ends_on": "2026-04-15"})
     assert response.status_code == 302
     phase.refresh_from_db()
@@ -309,3 +309,35 @@ def test_the_plan_page_costs_the_same_with_few_and_many_goals(
             )
     assert count() == few
     assert few <= 20
+
+
+def test_the_case_file_shows_the_plan_and_its_timeline_events(
+    operator_client: Client,
+    client_for: Callable[[str], Client],
+    site_a: Site,
+    plan: Plan,
+    person: Person,
+    operator: User,
+) -> None:
+    with scope(site=site_a):
+        goal = plan.goals.order_by("pk").first()
+        services.goal_update(goal=goal, actor=operator, version=goal.version, fields={"status": "achieved"})
+    case_file = reverse("people:detail", kwargs={"site": site_a.slug, "pk": person.pk})
+    response = operator_client.get(case_file)
+    assert url("detail", site_a, plan_id=plan.pk) in response.content.decode()
+    assert shows(response, "Plan started")
+    assert shows(response, "Goal achieved")
+    assert goal.description in page_text(response)
+    # A desk volunteer sees the person but not the plan.
+    volunteer = client_for("volunteer_a").get(case_file)
+    assert volunteer.status_code == 200
+    assert url("detail", site_a, plan_id=plan.pk) not in volunteer.content.decode()
+    assert not shows(volunteer, "Plan started")
+
+
+def test_without_a_plan_the_case_file_offers_to_start_one(
+    operator_client: Client, site_a: Site, person: Person
+) -> None:
+    response = operator_client.get(reverse("people:detail", kwargs={"site": site_a.slug, "pk": person.pk}))
+    assert url("start", site_a, pk=person.pk) in response.content.decode()
+    assert shows(response, "This person has no active plan.")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope
 
 from percorsi.accounts.models import User
@@ -15,6 +16,13 @@ from percorsi.core.models import AuditEntry, Site
 from percorsi.people.models import Person
 from percorsi.plans import services
 from percorsi.plans.models import Goal, Plan, PlanTemplate, TemplatePhase
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Any:
+    """The services' messages and the suggested template's names, read in English here."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

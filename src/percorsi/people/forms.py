@@ -24,6 +24,7 @@ from percorsi.people.choices import (
     Sex,
 )
 from percorsi.people.models import ConfidentialNote, IdentityDocument, LegalStatus
+from percorsi.people.services import REMOVAL_REASON_MAX_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -256,6 +257,47 @@ class DocumentForm(forms.ModelForm):
     def clean_scan_file(self) -> uploads.CleanUpload | None:
         uploaded = self.cleaned_data.get("scan_file")
         return uploads.clean_upload(uploaded) if uploaded else None
+
+
+class LegalStatusCorrectForm(LegalStatusForm):
+    """The fields of the entry as recorded, to correct a mistake in them."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DocumentCorrectForm(DocumentForm):
+    """The fields of the document as recorded; the scan stays unless replaced by a new one or removed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    remove_scan = forms.BooleanField(
+        label=_("Remove the current scan (it is the wrong file)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, has_scan: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_scan:
+            self.fields["scan_file"].label = _("Replace the scan (PDF, JPEG or PNG, at most 10 MB)")
+            self.fields["scan_file"].help_text = _("Leave it empty to keep the current scan.")
+        else:
+            del self.fields["remove_scan"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scan_file") and data.get("remove_scan"):
+            self.add_error("remove_scan", _("Either upload a new scan or remove the current one, not both."))
+        return data
+
+
+class RemovalForm(forms.Form):
+    """The reason for removing an entry recorded by mistake; it goes into the history, not the audit."""
+
+    reason = forms.CharField(
+        label=_("Why is it removed?"),
+        max_length=REMOVAL_REASON_MAX_LENGTH,
+        help_text=_("For example: recorded on the wrong person, or recorded twice."),
+        error_messages={"required": _("Say why the entry is removed.")},
+    )
 
 
 class PrivacyNoticeForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from percorsi.core.models import Site
+from percorsi.people import matching
 from percorsi.people.choices import CaseStatus, DocumentKind, LegalStatusKind
 from percorsi.people.models import (
     ConfidentialNote,
@@ -38,6 +40,22 @@ def people_list(*, site: Site, status: str = "", operator_id: int | None = None)
     if operator_id is not None:
         people = people.filter(operator_id=operator_id)
     return people.select_related("operator").order_by("family_names", "given_names", "pk")
+
+
+def people_found(
+    *, site: Site, query: str, status: str, sees_documents: bool
+) -> list[Person] | QuerySet[Person]:
+    """What the list page (and its export) shows: the search's hits, best first, or everyone by name.
+
+    A match on a document or permit number or on the tax code would tell whose it is: such hits are
+    left out for a role that does not see documents."""
+    if not query:
+        return people_list(site=site, status=status)
+    hits = matching.search_people(site=site, query=query)
+    if not sees_documents:
+        hidden = {matching.MatchedOn.DOCUMENT, matching.MatchedOn.TAX_CODE}
+        hits = [hit for hit in hits if hit.matched_on not in hidden]
+    return [hit.person for hit in hits if not status or hit.person.case_status == status]
 
 
 def deleted_people(*, site: Site) -> QuerySet[Person]:
@@ -249,6 +267,26 @@ def case_file(*, site: Site, pk: int, sensitive: bool = True) -> Person | None:
 
 
 @dataclass(frozen=True)
+class CasePanel:
+    """A part of the case file that an app above people adds (the plan, later the job desk...)."""
+
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+
+
+# Apps above people register here (people may not import them): a panel maker gets the person and
+# the membership and returns a panel or None; a timeline source returns events about the person.
+CASE_FILE_PANELS: list[Callable[[Person, Any], CasePanel | None]] = []
+TIMELINE_SOURCES: list[Callable[[Person, Any], list[TimelineEvent]]] = []
+
+
+def case_file_panels(person: Person, membership: Any) -> list[CasePanel]:
+    panels = [panel for make in CASE_FILE_PANELS if (panel := make(person, membership)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+@dataclass(frozen=True)
 class TimelineEvent:
     day: date
     kind: str  # for the icon and the filter: case, status, document, consent, note
@@ -305,4 +343,12 @@ def timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
                     note.created_at.date(), "note", _("Confidential note"), note.get_category_display(), True
                 )
             )
+    return sorted(events, key=lambda e: e.day, reverse=True)
+
+
+def full_timeline(person: Person, membership: Any) -> list[TimelineEvent]:
+    """The case file's timeline: people's own events and those of the apps above (plans...)."""
+    events = timeline(person, sensitive=membership.has("people:sensitive"))
+    for source in TIMELINE_SOURCES:
+        events.extend(source(person, membership))
     return sorted(events, key=lambda e: e.day, reverse=True)

@@ -281,6 +281,190 @@ def document_replace(*, document: IdentityDocument, actor: User) -> IdentityDocu
     return document
 
 
+# Corrections and removals of legal status entries and documents. A correction fixes a mistake
+# (a typo, a wrong date) in place; a change of status is a new entry (`legal_status_add`). A
+# removal is for an entry recorded by mistake (on the wrong person, twice). Either way the history
+# (django-simple-history) keeps the values before; the removal's reason goes there too, never into
+# the audit, which holds identifiers only.
+
+LEGAL_STATUS_FIELDS = (
+    "status",
+    "valid_from",
+    "permit_type",
+    "permit_number",
+    "issued_by",
+    "issued_on",
+    "expires_on",
+    "renewal_requested_on",
+    "receipt_number",
+)
+DOCUMENT_FIELDS = ("kind", "number", "issuer", "issued_on", "expires_on")
+REMOVAL_REASON_MAX_LENGTH = 200
+
+
+def _locked_entry[E: (LegalStatus, IdentityDocument)](model: type[E], entry: E, version: int | None) -> E:
+    current = model.objects.select_for_update().filter(pk=entry.pk, person_id=entry.person_id).first()
+    if current is None:
+        raise DomainError(_("This entry is no longer in the record: someone removed it."))
+    if version is not None and current.version != version:
+        raise StaleEditError
+    return current
+
+
+def _check_expiry_after_issue(entry: LegalStatus | IdentityDocument) -> None:
+    if entry.issued_on and entry.expires_on and entry.expires_on < entry.issued_on:
+        raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
+
+
+def _removal_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the entry is removed."), field="reason")
+    if len(reason) > REMOVAL_REASON_MAX_LENGTH:
+        raise DomainError(
+            _("Keep the reason short: at most %(count)d characters.") % {"count": REMOVAL_REASON_MAX_LENGTH},
+            field="reason",
+        )
+    return reason
+
+
+def _changed_fields(current: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, fields[name])
+    return changed
+
+
+def legal_status_correct(
+    *, entry: LegalStatus, actor: User, version: int | None, fields: dict[str, Any]
+) -> LegalStatus:
+    """Correct a mistake in an entry of the legal status history; the value before stays in its history.
+
+    Not for a change of status: that is a new entry (`legal_status_add`)."""
+    with transaction.atomic():
+        current = _locked_entry(LegalStatus, entry, version)
+        changed = _changed_fields(current, fields, LEGAL_STATUS_FIELDS)
+        if not changed:
+            raise DomainError(_("Nothing was changed: correct a field, or cancel."))
+        _check_expiry_after_issue(current)
+        current.version += 1
+        _save(current, actor)
+        matching.index_person(current.person)  # the permit and receipt numbers are searchable
+        audit.record(
+            action="people.legal_status.corrected",
+            obj=current,
+            data={"person": current.person_id, "fields": len(changed)},
+        )
+    return current
+
+
+def legal_status_remove(*, entry: LegalStatus, actor: User, reason: str) -> None:
+    """Remove an entry recorded by mistake. Its history keeps it, with the reason."""
+    reason = _removal_reason(reason)
+    with transaction.atomic():
+        current = _locked_entry(LegalStatus, entry, None)
+        person = current.person
+        entry_id = current.pk
+        current._history_user = actor
+        current._change_reason = reason
+        current.delete()
+        matching.index_person(person)
+        audit.record(
+            action="people.legal_status.removed",
+            object_type="people.legalstatus",
+            object_id=entry_id,
+            site_id=person.site_id,
+            data={"person": person.pk},
+        )
+
+
+def _delete_file_after_commit(field_file: Any) -> None:
+    """The stored file goes once the change is committed: a rolled-back change keeps its file."""
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def document_correct(
+    *,
+    document: IdentityDocument,
+    actor: User,
+    version: int | None,
+    fields: dict[str, Any],
+    scan: CleanUpload | None = None,
+    remove_scan: bool = False,
+) -> IdentityDocument:
+    """Correct a mistake in a document; a new scan replaces the stored one, or the scan is removed.
+
+    The replaced or removed file is deleted from storage after the commit (it was the wrong file, or
+    a worse copy); the history keeps the values before the correction."""
+    if scan is not None and remove_scan:
+        raise DomainError(
+            _("Either upload a new scan or remove the current one, not both."), field="remove_scan"
+        )
+    new_file = None
+    try:
+        with transaction.atomic():
+            current = _locked_entry(IdentityDocument, document, version)
+            changed = _changed_fields(current, fields, DOCUMENT_FIELDS)
+            had_scan = bool(current.scan)
+            if not changed and scan is None and not (remove_scan and had_scan):
+                raise DomainError(_("Nothing was changed: correct a field, or cancel."))
+            _check_expiry_after_issue(current)
+            if had_scan and (scan is not None or remove_scan):
+                _delete_file_after_commit(current.scan)  # takes the old name before it changes
+            if scan is not None:
+                current.scan.save(stored_name(scan), ContentFile(scan.content), save=False)
+                new_file = current.scan
+                current.scan_content_type, current.scan_size = scan.content_type, scan.size
+                scan_change = "replaced" if had_scan else "added"
+            elif remove_scan and had_scan:
+                current.scan, current.scan_content_type, current.scan_size = "", "", None
+                scan_change = "removed"
+            else:
+                scan_change = "kept" if had_scan else "none"
+            current.version += 1
+            _save(current, actor)
+            matching.index_person(current.person)  # the document number is searchable
+            audit.record(
+                action="people.document.corrected",
+                obj=current,
+                data={"person": current.person_id, "fields": len(changed), "scan": scan_change},
+            )
+    except Exception:
+        if new_file is not None:
+            new_file.delete(save=False)  # nothing stored when the record is not
+        raise
+    return current
+
+
+def document_remove(*, document: IdentityDocument, actor: User, reason: str) -> None:
+    """Remove a document recorded by mistake, and its scan (it may be someone else's document).
+
+    The history keeps the document's details and the reason; the file is deleted after the commit."""
+    reason = _removal_reason(reason)
+    with transaction.atomic():
+        current = _locked_entry(IdentityDocument, document, None)
+        person = current.person
+        document_id = current.pk
+        had_scan = bool(current.scan)
+        if had_scan:
+            _delete_file_after_commit(current.scan)
+        current._history_user = actor
+        current._change_reason = reason
+        current.delete()
+        matching.index_person(person)
+        audit.record(
+            action="people.document.removed",
+            object_type="people.identitydocument",
+            object_id=document_id,
+            site_id=person.site_id,
+            data={"person": person.pk, "scan": had_scan},
+        )
+
+
 def privacy_notice_add(
     *,
     person: Person,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from percorsi.people import views
+from percorsi.people import exports, views
 
 app_name = "people"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path(P, views.person_list, name="list"),
     path(P + "new/", views.intake, name="intake"),
     path(P + "alerts/", views.alerts, name="alerts"),
+    path(P + "export.csv", exports.people_export, name="export"),
     path(P + "deleted/", views.deleted_list, name="deleted"),
     path(P + "merges/", views.merge_list, name="merges"),
     path(P + "merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
@@ -27,7 +28,17 @@ urlpatterns = [
     path(P + "<int:pk>/languages/<int:language_id>/remove/", views.language_remove, name="language_remove"),
     path(P + "<int:pk>/household/new/", views.household_add, name="household_add"),
     path(P + "<int:pk>/legal-status/new/", views.legal_status_add, name="legal_status_add"),
+    path(
+        P + "<int:pk>/legal-status/<int:status_id>/edit/", views.legal_status_edit, name="legal_status_edit"
+    ),
+    path(
+        P + "<int:pk>/legal-status/<int:status_id>/remove/",
+        views.legal_status_remove,
+        name="legal_status_remove",
+    ),
     path(P + "<int:pk>/documents/new/", views.document_add, name="document_add"),
+    path(P + "<int:pk>/documents/<int:document_id>/edit/", views.document_edit, name="document_edit"),
+    path(P + "<int:pk>/documents/<int:document_id>/remove/", views.document_remove, name="document_remove"),
     path(P + "<int:pk>/documents/<int:document_id>/scan/", views.document_scan, name="document_scan"),
     path(
         P + "<int:pk>/documents/<int:document_id>/replaced/", views.document_replace, name="document_replace"

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.history import history_rows
 from percorsi.core.models import Site
 from percorsi.core.selectors import site_staff
 from percorsi.people import matching, reference, selectors, services
@@ -25,19 +24,23 @@ from percorsi.people.forms import (
     AlertsForm,
     CaseStatusForm,
     ConsentWithdrawForm,
+    DocumentCorrectForm,
     DocumentForm,
     HouseholdForm,
     IntakeForm,
     LanguageForm,
+    LegalStatusCorrectForm,
     LegalStatusForm,
     MergeForm,
     NoteForm,
     PersonForm,
     PrivacyNoticeForm,
+    RemovalForm,
     SearchForm,
     TransferForm,
 )
-from percorsi.people.models import Consent, IdentityDocument, Merge, Person
+from percorsi.people.history import person_history_page
+from percorsi.people.models import Consent, IdentityDocument, LegalStatus, Merge, Person
 
 ALERTS_PAGE_SIZE = 100
 PAGE_SIZE = 25
@@ -70,15 +73,10 @@ def person_list(request: HttpRequest, site: str) -> HttpResponse:
     query = status = ""
     if form.is_valid():
         query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
-    if query:
-        hits = matching.search_people(site=request.site, query=query)
-        if not request.membership.has("people:sensitive"):
-            # A document or permit number would tell whose it is: only for those who see documents.
-            hidden = {matching.MatchedOn.DOCUMENT, matching.MatchedOn.TAX_CODE}
-            hits = [hit for hit in hits if hit.matched_on not in hidden]
-        people: Any = [hit.person for hit in hits if not status or hit.person.case_status == status]
-    else:
-        people = selectors.people_list(site=request.site, status=status)
+    sees_documents = request.membership.has("people:sensitive")
+    people = selectors.people_found(
+        site=request.site, query=query, status=status, sees_documents=sees_documents
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         action="people.person.listed",
@@ -96,6 +94,7 @@ def person_list(request: HttpRequest, site: str) -> HttpResponse:
             "query": query,
             "params": params.urlencode(),
             "can_write": request.membership.has("people:write"),
+            "can_export": request.membership.has("people:export"),
             "can_alerts": request.membership.has("people:sensitive"),
             "can_manage": request.membership.has("people:merge"),
             "can_unmerge": request.membership.has("people:unmerge"),
@@ -187,7 +186,8 @@ def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         "current_status": selectors.current_legal_status(person),
         "permit_valid_until": selectors.permit_valid_until(person, today),
         "expiries": selectors.expiries_for(person, today=today) if sensitive else [],
-        "timeline": selectors.timeline(person, sensitive=sensitive),
+        "timeline": selectors.full_timeline(person, request.membership),
+        "panels": selectors.case_file_panels(person, request.membership),
         "nationalities": [reference.country_name(n.country) for n in person.nationalities.all()],
         "languages": [(reference.language_name(lang.language), lang) for lang in person.languages.all()],
         "birth_country": reference.country_name(person.birth_country) if person.birth_country else "",
@@ -401,6 +401,125 @@ def document_replace(request: HttpRequest, site: str, pk: int, document_id: int)
     return redirect("people:detail", site=site, pk=pk)
 
 
+def _legal_status(person: Person, status_id: int) -> LegalStatus:
+    """An entry of the person's legal status history; any other (another person's) is a 404."""
+    entry = LegalStatus.objects.filter(pk=status_id, person=person).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _document(person: Person, document_id: int) -> IdentityDocument:
+    """A document of the person; any other (another person's) is a 404."""
+    document = IdentityDocument.objects.filter(pk=document_id, person=person).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name != "version"}
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def legal_status_edit(request: HttpRequest, site: str, pk: int, status_id: int) -> HttpResponse:
+    """Correct a mistake in an entry; a change of status is a new entry (`legal_status_add`)."""
+    person = _live_person(request, pk)
+    entry = _legal_status(person, status_id)
+    initial = {name: getattr(entry, name) for name in services.LEGAL_STATUS_FIELDS}
+    form = LegalStatusCorrectForm(
+        request.POST if request.method == "POST" else None, initial=initial | {"version": entry.version}
+    )
+    return _small_form_page(
+        request,
+        person=person,
+        form=form,
+        title=_("Correct a legal status entry"),
+        success=_("The entry was corrected. The history of changes keeps the values before the correction."),
+        action=lambda d: services.legal_status_correct(
+            entry=entry, actor=request.user, version=d["version"], fields=_without_version(d)
+        ),
+        template="people/entry_correct.html",
+        extra={"entry": entry},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def legal_status_remove(request: HttpRequest, site: str, pk: int, status_id: int) -> HttpResponse:
+    """Confirm, with a reason, the removal of an entry recorded by mistake."""
+    person = _live_person(request, pk)
+    entry = _legal_status(person, status_id)
+    return _small_form_page(
+        request,
+        person=person,
+        form=RemovalForm(request.POST if request.method == "POST" else None),
+        title=_("Remove a legal status entry"),
+        success=_("The entry was removed. The history of changes keeps it, with the reason."),
+        action=lambda d: services.legal_status_remove(entry=entry, actor=request.user, reason=d["reason"]),
+        template="people/entry_remove.html",
+        extra={"entry": entry, "danger": True, "submit_label": _("Remove the entry")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def document_edit(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
+    """Correct a mistake in a document; its scan is kept, replaced or removed."""
+    person = _live_person(request, pk)
+    document = _document(person, document_id)
+    initial = {name: getattr(document, name) for name in services.DOCUMENT_FIELDS}
+    form = DocumentCorrectForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial=initial | {"version": document.version},
+        has_scan=bool(document.scan),
+    )
+
+    def correct(data: dict[str, Any]) -> None:
+        fields = {name: value for name, value in data.items() if name in services.DOCUMENT_FIELDS}
+        services.document_correct(
+            document=document,
+            actor=request.user,
+            version=data["version"],
+            fields=fields,
+            scan=data.get("scan_file"),
+            remove_scan=data.get("remove_scan", False),
+        )
+
+    return _small_form_page(
+        request,
+        person=person,
+        form=form,
+        title=_("Correct a document"),
+        success=_(
+            "The document was corrected. The history of changes keeps the values before the correction."
+        ),
+        action=correct,
+        template="people/entry_correct.html",
+        extra={"document": document, "multipart": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@site_permission_required("people:sensitive")
+def document_remove(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
+    """Confirm, with a reason, the removal of a document recorded by mistake, with its scan."""
+    person = _live_person(request, pk)
+    document = _document(person, document_id)
+    return _small_form_page(
+        request,
+        person=person,
+        form=RemovalForm(request.POST if request.method == "POST" else None),
+        title=_("Remove a document"),
+        success=_("The document was removed. The history of changes keeps its details, with the reason."),
+        action=lambda d: services.document_remove(document=document, actor=request.user, reason=d["reason"]),
+        template="people/entry_remove.html",
+        extra={"document": document, "danger": True, "submit_label": _("Remove the document")},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def privacy_notice_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
@@ -562,11 +681,12 @@ def deleted_list(request: HttpRequest, site: str) -> HttpResponse:
 @site_permission_required("people:sensitive")
 def person_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     person = _person(request, pk)
-    audit.record(action="people.person.history_viewed", obj=person)
+    page, rows = person_history_page(person, number=request.GET.get("page"))
+    audit.record(action="people.person.history_viewed", obj=person, data={"page": page.number})
     return render(
         request,
         "people/history.html",
-        {"person": person, "rows": history_rows(person), "title": _("History of the record")},
+        {"person": person, "page": page, "rows": rows, "title": _("History of the record")},
     )
 
 

@@ -9,13 +9,37 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from percorsi.core import audit_labels
+        from percorsi.people.selectors import CASE_FILE_PANELS, TIMELINE_SOURCES
         from percorsi.people.services import register_person_records
-        from percorsi.plans.models import Goal, Phase, Plan
-        from percorsi.plans.selectors import both_have_an_active_plan
+        from percorsi.plans.models import (
+            Appointment,
+            AutonomyAssessment,
+            Goal,
+            Intervention,
+            Notification,
+            Phase,
+            Plan,
+            Review,
+            Task,
+        )
+        from percorsi.plans.selectors import both_have_an_active_plan, case_file_panel, timeline_events
+
+        CASE_FILE_PANELS.append(case_file_panel)
+        TIMELINE_SOURCES.append(timeline_events)
 
         register_person_records(
-            transferred=[(Plan, "person"), (Phase, "plan__person"), (Goal, "plan__person")],
-            merged=[Plan],
+            transferred=[
+                (Plan, "person"),
+                (Phase, "plan__person"),
+                (Goal, "plan__person"),
+                (Review, "plan__person"),
+                (AutonomyAssessment, "person"),
+                (Intervention, "person"),
+                (Appointment, "person"),
+                (Task, "person"),
+                (Notification, "person"),
+            ],
+            merged=[Plan, AutonomyAssessment, Intervention, Appointment, Task, Notification],
             merge_check=both_have_an_active_plan,
         )
 

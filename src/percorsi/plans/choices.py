@@ -49,3 +49,43 @@ class GoalStatus(models.TextChoices):
 # did not succeed.
 GOAL_ENDED = frozenset({GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED})
 GOAL_NEEDS_REASON = frozenset({GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED})
+
+
+class AssessmentOccasion(models.TextChoices):
+    INTAKE = "intake", _("at intake")
+    REVIEW = "review", _("at a review")
+    CLOSURE = "closure", _("at closure")
+    OTHER = "other", _("other")
+
+
+class InterventionService(models.TextChoices):
+    JOB_DESK = "job_desk", _("job desk")
+    LANGUAGE = "language", _("language course")
+    HOUSING = "housing", _("housing")
+    CONTRIBUTIONS = "contributions", _("economic contributions")
+    LEGAL = "legal", _("legal orientation")
+    HEALTH = "health", _("health orientation")
+    SOCIAL = "social", _("social orientation")
+    OTHER = "other", _("other")
+
+
+class InterventionKind(models.TextChoices):
+    """The service wants paths planned, with as few emergency or assistance-only interventions as possible."""
+
+    PLANNED = "planned", _("planned (part of the plan)")
+    EMERGENCY = "emergency", _("emergency or assistance")
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    DONE = "done", _("held")
+    MISSED = "missed", _("missed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class NotificationKind(models.TextChoices):
+    REVIEW_DUE = "review_due", _("review due")
+    GOAL_OVERDUE = "goal_overdue", _("goal past its date")
+    TASK_DUE = "task_due", _("task due")
+    PERMIT_EXPIRING = "permit_expiring", _("permit or document expiring")
+    APPOINTMENT = "appointment", _("appointment")

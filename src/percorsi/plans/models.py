@@ -16,7 +16,19 @@ from simple_history.models import HistoricalRecords
 
 from percorsi.core.models import SiteOwnedModel
 from percorsi.people.models import Person
-from percorsi.plans.choices import GOAL_ENDED, GoalArea, GoalOwner, GoalStatus, PlanOutcome, PlanStatus
+from percorsi.plans.choices import (
+    GOAL_ENDED,
+    AppointmentStatus,
+    AssessmentOccasion,
+    GoalArea,
+    GoalOwner,
+    GoalStatus,
+    InterventionKind,
+    InterventionService,
+    NotificationKind,
+    PlanOutcome,
+    PlanStatus,
+)
 
 
 class PlanTemplate(SiteOwnedModel):
@@ -124,6 +136,12 @@ class Plan(SiteOwnedModel):
         verbose_name=_("operator in charge"),
     )
     review_every_months = models.PositiveSmallIntegerField(_("review every (months)"), default=3)
+    # The person's agreement to the plan (each review records its own).
+    agreed_on = models.DateField(_("agreed with the person on"), null=True, blank=True)
+    agreement_language = models.CharField(_("agreed in the language"), max_length=3, blank=True)
+    agreement_scan = models.FileField(
+        _("signed plan"), upload_to="agreements/%Y/%m/", blank=True, max_length=200
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=PlanOutcome.choices, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
@@ -216,3 +234,305 @@ class Goal(SiteOwnedModel):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return not self.is_ended and self.target_date is not None and self.target_date < today
+
+
+class Review(SiteOwnedModel):
+    """A review of the plan held with the person (verifica): their view, what was agreed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("plan"))
+    held_on = models.DateField(_("held on"))
+    participants = models.CharField(_("who took part"), max_length=300, blank=True)
+    interpreter = models.CharField(_("interpreter"), max_length=150, blank=True)
+    language = models.CharField(_("language of the meeting"), max_length=3, blank=True)
+    person_view = models.TextField(_("the person's view, in their words"), blank=True)
+    agreed = models.TextField(_("what was agreed"), blank=True)
+    goals_changed = models.TextField(_("goals changed"), blank=True)
+    person_agreed = models.BooleanField(_("the person agrees"), default=False)
+    agreement_language = models.CharField(_("agreed in the language"), max_length=3, blank=True)
+    agreement_scan = models.FileField(
+        _("signed document"), upload_to="agreements/%Y/%m/", blank=True, max_length=200
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.held_on)
+
+
+class AutonomyAssessment(SiteOwnedModel):
+    """The autonomy matrix: ten domains scored 1 (acute problems) to 5 (fully self-sufficient).
+
+    A domain left blank was not assessed. The domains and their level descriptors are in
+    `plans.matrix`."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="autonomy_assessments", verbose_name=_("person")
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("plan"),
+    )
+    review = models.OneToOneField(
+        Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessment"
+    )
+    occasion = models.CharField(_("when"), max_length=10, choices=AssessmentOccasion.choices)
+    assessed_on = models.DateField(_("assessed on"))
+    income = models.PositiveSmallIntegerField(_("income"), null=True, blank=True)
+    work = models.PositiveSmallIntegerField(_("work"), null=True, blank=True)
+    housing = models.PositiveSmallIntegerField(_("housing"), null=True, blank=True)
+    language = models.PositiveSmallIntegerField(_("Italian language"), null=True, blank=True)
+    legal = models.PositiveSmallIntegerField(_("legal status and documents"), null=True, blank=True)
+    health = models.PositiveSmallIntegerField(_("health access"), null=True, blank=True)
+    education = models.PositiveSmallIntegerField(_("education and qualifications"), null=True, blank=True)
+    social = models.PositiveSmallIntegerField(_("social network"), null=True, blank=True)
+    mobility = models.PositiveSmallIntegerField(_("mobility"), null=True, blank=True)
+    daily_life = models.PositiveSmallIntegerField(_("daily-life skills"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    DOMAINS = (
+        "income",
+        "work",
+        "housing",
+        "language",
+        "legal",
+        "health",
+        "education",
+        "social",
+        "mobility",
+        "daily_life",
+    )
+
+    class Meta:
+        verbose_name = _("autonomy assessment")
+        verbose_name_plural = _("autonomy assessments")
+        ordering = ["assessed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{domain}__isnull": True}) | Q(**{f"{domain}__gte": 1, f"{domain}__lte": 5}),
+                name=f"plans_assessment_{domain}_1_to_5",
+            )
+            for domain in (
+                "income",
+                "work",
+                "housing",
+                "language",
+                "legal",
+                "health",
+                "education",
+                "social",
+                "mobility",
+                "daily_life",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.assessed_on)
+
+    def scores(self) -> dict[str, int | None]:
+        return {domain: getattr(self, domain) for domain in self.DOMAINS}
+
+
+class Intervention(SiteOwnedModel):
+    """One entry of the single log of interventions, whatever the service.
+
+    Later parts (job desk, course, housing, funds) record their work here too, pointing at their
+    own object through `content_type` and `object_id`."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("person")
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("plan"),
+    )
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("goal it serves"),
+    )
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    service = models.CharField(_("service"), max_length=20, choices=InterventionService.choices)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=InterventionKind.choices, default=InterventionKind.PLANNED
+    )
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["-happened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["site", "-happened_on"], name="plans_intervention_site_day"),
+            models.Index(fields=["person", "-happened_on"], name="plans_intervention_person_day"),
+            models.Index(fields=["content_type", "object_id"], name="plans_intervention_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.happened_on}"
+
+
+class Appointment(SiteOwnedModel):
+    """An appointment with the person, booked or at the desk without one (walk-in)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("person")
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpreter_language = models.CharField(_("interpreter's language"), max_length=3, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    walk_in = models.BooleanField(_("at the desk without an appointment"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
+    )
+    goal = models.ForeignKey(
+        Goal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("goal"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["site", "starts_at"], name="plans_appointment_site_time"),
+            models.Index(fields=["operator", "starts_at"], name="plans_appointment_op_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Task(SiteOwnedModel):
+    """A task for staff, with a due date, about a person or a goal or neither."""
+
+    title = models.CharField(_("task"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who does it")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("person"),
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("goal")
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"], name="plans_task_assignee_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Notification(SiteOwnedModel):
+    """An in-app notification made by `percorsi remind`; `key` makes a second run the same day a no-op.
+
+    The text is built when shown, in the reader's language, from `kind` and the object: nothing
+    personal is stored here beyond the ids."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(max_length=120)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="plans_notification_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="plans_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.key

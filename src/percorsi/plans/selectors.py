@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
+from percorsi.people.selectors import CasePanel, TimelineEvent
 from percorsi.plans.choices import GOAL_ENDED, GoalStatus, PlanStatus
-from percorsi.plans.models import Plan
+from percorsi.plans.models import Goal, Phase, Plan
 
 
 def both_have_an_active_plan(keep: Person, absorb: Person) -> str | None:
@@ -173,3 +176,55 @@ def active_plans(*, operator_id: int | None = None, overdue_only: bool = False) 
     if overdue_only:
         plans = plans.filter(goals_overdue__gt=0)
     return plans
+
+
+def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
+    """The plan's part of the case file: the active plan at a glance, or the way to start one."""
+    if not membership.has("plans:read"):
+        return None
+    today = timezone.localdate()
+    ended = [str(s) for s in GOAL_ENDED]
+    current_phase = Phase.objects.filter(
+        plan=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
+    ).order_by("position", "starts_on")
+    active = (
+        Plan.objects.filter(person=person, status=PlanStatus.ACTIVE)
+        .select_related("operator")
+        .annotate(
+            goals_total=Count("goals"),
+            goals_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED)),
+            goals_overdue=Count(
+                "goals", filter=Q(goals__target_date__lt=today) & ~Q(goals__status__in=ended)
+            ),
+            current_phase=Subquery(current_phase.values("name")[:1]),
+        )
+        .first()
+    )
+    can_start = (
+        active is None
+        and membership.has("plans:write")
+        and person.deleted_at is None
+        and person.case_status != CaseStatus.CLOSED
+    )
+    return CasePanel(
+        "plans/_case_file_panel.html", {"plan": active, "person": person, "can_start": can_start}, 10
+    )
+
+
+def timeline_events(person: Person, membership: Any) -> list[TimelineEvent]:
+    """Plans started and closed, goals reached or not, for the case file's timeline."""
+    if not membership.has("plans:read"):
+        return []
+    events = []
+    for plan in Plan.objects.filter(person=person):
+        events.append(TimelineEvent(plan.started_on, "plan", _("Plan started")))
+        if plan.closed_on:
+            events.append(TimelineEvent(plan.closed_on, "plan", _("Plan closed"), plan.get_outcome_display()))
+    for goal in Goal.objects.filter(plan__person=person, status__in=list(GOAL_ENDED)):
+        title = {
+            GoalStatus.ACHIEVED: _("Goal achieved"),
+            GoalStatus.NOT_ACHIEVED: _("Goal not achieved"),
+            GoalStatus.DROPPED: _("Goal dropped"),
+        }[GoalStatus(goal.status)]
+        events.append(TimelineEvent(goal.status_since, "goal", title, goal.description))
+    return events
