@@ -15,6 +15,7 @@ from percorsi.core.errors import DomainError, StaleEditError
 from percorsi.core.models import AuditEntry, Site
 from percorsi.people.models import Person
 from percorsi.plans import services
+from percorsi.plans.dates import add_months
 from percorsi.plans.models import Goal, Plan, PlanTemplate, TemplatePhase
 
 
@@ -36,7 +37,7 @@ def in_english() -> Any:
     ],
 )
 def test_months_are_calendar_months(day: date, months: int, expected: date) -> None:
-    assert services.add_months(day, months) == expected
+    assert add_months(day, months) == expected
 
 
 def test_a_plan_copies_its_template_with_dates_from_the_start(

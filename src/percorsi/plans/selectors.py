@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
 from percorsi.people.selectors import CasePanel, TimelineEvent
 from percorsi.plans.choices import GOAL_ENDED, GoalStatus, PlanStatus
+from percorsi.plans.dates import add_months
 from percorsi.plans.models import Goal, Phase, Plan
 
 
@@ -228,3 +229,32 @@ def timeline_events(person: Person, membership: Any) -> list[TimelineEvent]:
         }[GoalStatus(goal.status)]
         events.append(TimelineEvent(goal.status_since, "goal", title, goal.description))
     return events
+
+
+def next_review_on(plan: Plan, last_review_on: date | None) -> date:
+    """The date the next review is due: the interval after the last review, or after the start."""
+    return add_months(last_review_on or plan.started_on, plan.review_every_months)
+
+
+def reviews_due(
+    *, within_days: int = 7, operator_id: int | None = None, today: date | None = None
+) -> list[Plan]:
+    """Active plans of the site whose review is due within the days or overdue, the most overdue first.
+
+    Each plan carries `last_review_on` and `review_due_on`. One query."""
+    today = today or timezone.localdate()
+    plans = (
+        Plan.objects.filter(
+            status=PlanStatus.ACTIVE, person__deleted_at__isnull=True, person__merged_into__isnull=True
+        )
+        .select_related("person", "operator")
+        .annotate(last_review_on=Max("reviews__held_on"))
+    )
+    if operator_id is not None:
+        plans = plans.filter(operator_id=operator_id)
+    due = []
+    for plan in plans:
+        plan.review_due_on = next_review_on(plan, plan.last_review_on)
+        if plan.review_due_on <= today + timedelta(days=within_days):
+            due.append(plan)
+    return sorted(due, key=lambda p: (p.review_due_on, p.person.family_names, p.pk))

@@ -6,7 +6,6 @@ there, ids only."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -22,14 +21,8 @@ from percorsi.core.models import Site
 from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
 from percorsi.plans.choices import GOAL_NEEDS_REASON, GoalArea, GoalOwner, PlanStatus
+from percorsi.plans.dates import add_months
 from percorsi.plans.models import Goal, Phase, Plan, PlanTemplate, TemplateGoal, TemplatePhase
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the last day of the month when that month is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _save(obj: Any, actor: User) -> None:
