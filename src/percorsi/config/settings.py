@@ -246,6 +246,8 @@ if _SMTP_HOST:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("PERCORSI_FROM_EMAIL", "percorsi@localhost")
+# The address users open Percorsi at, for the links in e-mails sent without a request (reminders).
+PERCORSI_PUBLIC_URL = env_str("PERCORSI_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Logs carry ids, never personal data: no request bodies, no query strings.
 LOGGING = {
