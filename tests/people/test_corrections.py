@@ -240,7 +240,9 @@ def test_the_removal_page_asks_for_a_reason_and_says_what_to_do_instead(
     assert "RM123456" in page_text(page)  # which entry goes
     assert shows(
         page,
-        "Remove this entry only if it was recorded by mistake, for example on the wrong person or twice.",
+        "Remove this entry only if it was recorded by mistake, for example on the wrong person or twice. "
+        "If the status has changed, do not remove the earlier entry: add a new status instead, so that "
+        "the history stays complete.",
     )
     assert "reason" in form_fields(page, "reason")
 
@@ -451,7 +453,11 @@ def test_the_removal_page_says_the_scan_goes_too(client: Client, document: Ident
     page = client.get(remove_url(document))
     assert page.status_code == 200
     assert "GN765432" in page_text(page)
-    assert shows(page, "The scan is deleted too, because it may be someone else's document.")
+    assert shows(
+        page,
+        "The scan is deleted too, because it may be someone else's document. If it belongs to another "
+        "person followed, record it on their case file before removing it here.",
+    )
 
 
 def test_a_document_removal_requires_a_reason(
