@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install static messages migrate demo serve lint format browser browser-deps clean
+.PHONY: run test install static messages pdf-deps migrate demo serve lint format browser browser-deps clean
 
 # Find Python 3.12 or newer: the first of python3.14, python3.13, python3.12, python3, python that is
 # recent enough (with pyenv, `python3` in this folder is the 3.12 that .python-version names).
@@ -35,7 +35,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-install: $(STAMP) $(NODE_STAMP) static messages
+install: $(STAMP) $(NODE_STAMP) static messages pdf-deps
 
 static: $(STAMP) $(NODE_STAMP)
 	@$(PERCORSI) collectstatic --noinput -v 0
@@ -45,6 +45,30 @@ messages: $(STAMP)
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y -q gettext >/dev/null; \
 	  else echo "Percorsi needs GNU gettext to compile its translations (apt install gettext)."; exit 1; fi; }
 	@cd src/percorsi && ../../$(PERCORSI) compilemessages -v 0
+
+# What the plan document (a PDF made by WeasyPrint) needs from the system: Pango with HarfBuzz, and
+# fonts for the scripts of the people followed (Arabic, Ethiopic for Tigrinya, Bengali; DejaVu for the
+# rest). Installed with apt-get only when something is missing: as root, or with sudo when it asks no
+# password; otherwise a warning says what to install (docs/operations.md).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core
+PDF_FONTS := "Noto Sans" "Noto Sans Arabic" "Noto Sans Ethiopic" "Noto Sans Bengali" "DejaVu Sans"
+
+pdf-deps: $(STAMP)
+	@missing=; \
+	$(PY) -W error::DeprecationWarning -c 'import weasyprint' >/dev/null 2>&1 || missing="Pango or HarfBuzz"; \
+	if command -v fc-list >/dev/null; then \
+	  for family in $(PDF_FONTS); do fc-list "$$family" family | grep -q . || missing="the font $$family"; done; \
+	else missing=fontconfig; fi; \
+	if [ -n "$$missing" ]; then \
+	  install="apt-get install -y -q --no-install-recommends $(PDF_PACKAGES)"; \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    $$install >/dev/null || { apt-get update -q >/dev/null && $$install >/dev/null; }; \
+	  elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo $$install >/dev/null || { sudo apt-get update -q >/dev/null && sudo $$install >/dev/null; }; \
+	  else \
+	    echo "warning: the plan document (PDF) needs $$missing: install $(PDF_PACKAGES) (docs/operations.md)."; \
+	  fi; \
+	fi
 
 migrate: install
 	@$(PERCORSI) migrate --noinput -v 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +17,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scope
@@ -27,7 +28,18 @@ from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
 from percorsi.people import services, uploads
 from percorsi.people.models import Consent, IdentityDocument, LegalStatus, Merge, Person, SpokenLanguage
 from percorsi.plans import services as plan_services
-from percorsi.plans.models import Goal, Phase, Plan
+from percorsi.plans.models import (
+    Appointment,
+    Goal,
+    Intervention,
+    Phase,
+    Plan,
+    PlanTemplate,
+    Review,
+    Task,
+    TemplateGoal,
+    TemplatePhase,
+)
 from tests.conftest import PERSONA_ROLES, Persona
 
 PUBLIC = "public"  # anyone, logged in or not
@@ -102,6 +114,17 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:merges": Expect("people:unmerge"),
     "people:merge_undo": Expect("people:unmerge", ok=302, method="post"),
     "plans:list": Expect("plans:read"),
+    "plans:templates": Expect("reference:manage"),
+    "plans:template_new": Expect("reference:manage"),
+    "plans:template_detail": Expect("reference:manage"),
+    "plans:template_phase_add": Expect("reference:manage"),
+    "plans:template_phase": Expect("reference:manage"),
+    "plans:template_phase_remove": Expect("reference:manage", ok=302, method="post"),
+    # A POST without the form's fields: the form comes back with its messages.
+    "plans:template_goal_add": Expect("reference:manage", ok=400, method="post"),
+    "plans:template_goal_remove": Expect("reference:manage", ok=302, method="post"),
+    "plans:notifications": Expect("plans:read"),
+    "plans:notifications_read": Expect("plans:read", ok=302, method="post"),
     # The person has an active plan: the page sends on to it.
     "plans:person_plans": Expect("plans:read", ok=302),
     "plans:start": Expect("plans:write"),
@@ -110,6 +133,38 @@ EXPECTATIONS: dict[str, Expect] = {
     "plans:goal_edit": Expect("plans:write"),
     "plans:phase_edit": Expect("plans:write"),
     "plans:close": Expect("plans:close"),
+    # Reviews with the person, the person's agreement and the autonomy matrix; the signed documents
+    # are served to whoever may read the plan, through views that audit the download.
+    "plans:review_add": Expect("plans:write"),
+    "plans:review_scan": Expect("plans:read"),
+    "plans:agreement": Expect("plans:write"),
+    "plans:agreement_scan": Expect("plans:read"),
+    "plans:matrix": Expect("plans:read"),
+    "plans:assessment_add": Expect("plans:write"),
+    "plans:interventions": Expect("plans:read"),
+    # A POST, as the people export: the filters stay out of the file's address.
+    "plans:interventions_export": Expect("plans:write", method="post"),
+    "plans:intervention_add": Expect("plans:write"),
+    "plans:intervention_edit": Expect("plans:write"),
+    # GET shows the form that asks for a reason before the POST.
+    "plans:intervention_remove": Expect("plans:write"),
+    # The plan document (PDF) in the person's language; the walk's person speaks Somali: English.
+    "plans:plan_pdf": Expect("plans:read"),
+    # Appointments, tasks and "my work" (issue 4, item 6).
+    "plans:my_work": Expect("plans:read"),
+    "plans:calendar": Expect("plans:read"),
+    "plans:appointment_add": Expect("plans:write"),
+    # One click on the case file records a walk-in and goes back to it.
+    "plans:walk_in": Expect("plans:write", ok=302, method="post"),
+    "plans:appointment_edit": Expect("plans:write"),
+    # GET shows the form with the statuses; the calendar's buttons post to it.
+    "plans:appointment_status": Expect("plans:write"),
+    "plans:tasks": Expect("plans:read"),
+    "plans:task_add": Expect("plans:write"),
+    "plans:task_edit": Expect("plans:write"),
+    # The list's buttons: done, or open again; back to the task list.
+    "plans:task_done": Expect("plans:write", ok=302, method="post"),
+    "plans:task_reopen": Expect("plans:write", ok=302, method="post"),
 }
 
 
@@ -123,8 +178,15 @@ class RomaPerson:
     other: Person  # a second person of site A
     merge: Merge  # two more people of site A, merged
     plan: Plan  # the person's active plan, from the suggested template
+    template: PlanTemplate  # the site's suggested template (its phases and goals for the template URLs)
+    template_phase: TemplatePhase
+    template_goal: TemplateGoal
     goal: Goal  # one of its goals
     phase: Phase  # one of its phases
+    review: Review  # a review of the plan, with its signed document scanned (the plan's agreement too)
+    intervention: Intervention  # an entry of the person's log of interventions
+    appointment: Appointment  # an appointment with the person, tomorrow
+    task: Task  # an open task about the person
 
 
 @pytest.fixture
@@ -187,10 +249,50 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
         plan = plan_services.plan_start(
             person=person, actor=actor, started_on=date(2026, 1, 5), template=template
         )
+        plan = plan_services.plan_agreement_record(
+            plan=plan,
+            actor=actor,
+            version=plan.version,
+            agreed_on=date(2026, 1, 5),
+            language="so",
+            scan=uploads.clean_upload(SimpleUploadedFile("signed.png", _png_bytes())),
+        )
+        review = plan_services.review_add(
+            plan=plan,
+            actor=actor,
+            fields={"held_on": date(2026, 4, 5), "person_agreed": True, "agreement_language": "so"},
+            scores={"work": 2, "language": 1},
+            scan=uploads.clean_upload(SimpleUploadedFile("signed.png", _png_bytes())),
+        )
+        intervention = plan_services.intervention_add(
+            person=person, actor=actor, fields={"service": "legal", "duration_minutes": 30}
+        )
+        appointment = plan_services.appointment_add(
+            person=person,
+            actor=actor,
+            fields={
+                "starts_at": (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0),
+                "duration_minutes": 30,
+                "operator": actor,
+            },
+        )
+        task = plan_services.task_add(
+            site=site,
+            actor=actor,
+            fields={"title": "Call", "due_on": timezone.localdate() + timedelta(days=7), "assignee": actor},
+            person=person,
+        )
         return RomaPerson(
+            appointment=appointment,
+            task=task,
+            template=template,
+            template_phase=template.phases.order_by("pk").first(),
+            template_goal=TemplateGoal.objects.filter(phase__template=template).order_by("pk").first(),
+            intervention=intervention,
             plan=plan,
             goal=plan.goals.order_by("pk").first(),
             phase=plan.phases.order_by("pk").first(),
+            review=review,
             person=person,
             document=document,
             legal_status=legal_status,
@@ -199,6 +301,10 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
             other=others[2],
             merge=merge,
         )
+
+
+# URL parameters that name an object of site A: through site B's address they are a 404.
+OBJECT_PARAMS = {"pk", "plan_id", "intervention_id", "template_id", "appointment_id", "task_id"}
 
 
 def _png_bytes() -> bytes:
@@ -287,8 +393,16 @@ def _sample_kwargs(
         "other_pk": lambda: person.other.pk,
         "merge_id": lambda: person.merge.pk,
         "plan_id": lambda: person.plan.pk,
-        "goal_id": lambda: person.goal.pk,
-        "phase_id": lambda: person.phase.pk,
+        # The template pages take the template's own phases and suggested goals.
+        "template_id": lambda: person.template.pk,
+        "goal_id": lambda: person.template_goal.pk if name.startswith("plans:template") else person.goal.pk,
+        "phase_id": lambda: (
+            person.template_phase.pk if name.startswith("plans:template") else person.phase.pk
+        ),
+        "review_id": lambda: person.review.pk,
+        "intervention_id": lambda: person.intervention.pk,
+        "appointment_id": lambda: person.appointment.pk,
+        "task_id": lambda: person.task.pk,
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
         "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
     }
@@ -322,7 +436,7 @@ def test_walk(
     response = getattr(client, expect.method)(url)
     response.close()  # a file download holds the file open until closed
 
-    expected = _expected_status(expect, persona, url_site, has_object=bool(params & {"pk", "plan_id"}))
+    expected = _expected_status(expect, persona, url_site, has_object=bool(params & OBJECT_PARAMS))
     if expected == "login":
         assert response.status_code == 302, (url, response.status_code)
         assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"

@@ -9,7 +9,7 @@ from percorsi.accounts.models import User
 from percorsi.core.models import Site
 from percorsi.plans import services
 from percorsi.plans.models import PlanTemplate
-from tests.people.conftest import make_person, operator  # noqa: F401  (fixtures shared with people)
+from tests.people.conftest import add_document, add_status, make_person, operator  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture

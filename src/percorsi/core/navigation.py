@@ -94,6 +94,13 @@ MANAGEMENT: tuple[Area, ...] = (
         _("Who did and saw what, and denied accesses"),
     ),
     Area(
+        "plan_templates",
+        _("Plan templates"),
+        "plans:templates",
+        "reference:manage",
+        _("The phases and suggested goals new plans start from"),
+    ),
+    Area(
         "merges",
         _("Merged records"),
         "people:merges",
@@ -131,6 +138,21 @@ def areas_for(site: Site, membership: Membership, path: str = "") -> list[NavIte
 
 def management_for(site: Site, membership: Membership, path: str = "") -> list[NavItem]:
     return _items(MANAGEMENT, site, membership, path)
+
+
+# One's own day (appointments, tasks, what is overdue), first on the home page of those who follow cases.
+MY_WORK = Area(
+    "my_work",
+    _("My work"),
+    "plans:my_work",
+    "plans:read",
+    _("Today's appointments, my tasks, goals past their date, reviews due and expiring permits"),
+)
+
+
+def my_work_for(site: Site, membership: Membership) -> NavItem | None:
+    items = _items((MY_WORK,), site, membership, "")
+    return items[0] if items else None
 
 
 # What each role does in Percorsi, in one sentence, for its home page (DOMAIN.md, "Who uses it").

@@ -19,7 +19,7 @@ from percorsi.core.errors import DomainError
 from percorsi.core.forms import AuditFilterForm, MembershipForm, SiteForm, StaffAddForm, audited_object_types
 from percorsi.core.history import history_rows
 from percorsi.core.models import AuditEntry, Membership
-from percorsi.core.navigation import ROLE_INTROS, permission_is_built
+from percorsi.core.navigation import ROLE_INTROS, my_work_for, permission_is_built
 from percorsi.core.permissions import ASSIGNABLE_ROLES, PERMISSIONS, Role, can_assign
 
 
@@ -65,6 +65,7 @@ def home(request: HttpRequest, site: str) -> HttpResponse:
         "coming_permissions": [PERMISSIONS[p] for p in allowed if not permission_is_built(p, request.site)],
         "role_intro": ROLE_INTROS.get(membership.role, ""),
         "summary": selectors.home_summary(site=request.site, membership=membership),
+        "my_work": my_work_for(request.site, membership),
     }
     return render(request, "core/home.html", context)
 

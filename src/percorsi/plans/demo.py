@@ -146,11 +146,11 @@ def _plan_for(
     arrival = person.arrival_date or person.case_opened_on
     start = min(arrival + timedelta(days=rng.randint(15, 200)), today - timedelta(days=rng.randint(0, 30)))
     # Someone who arrived years ago came to the service later: paths last about two years.
-    start = max(start, today - timedelta(days=rng.randint(20, 720)))
+    start = max(start, today - timedelta(days=rng.randint(20, 720)), person.case_opened_on)
     # A closed case had its plan started earlier (and closed).
     closed = person.case_status == CaseStatus.CLOSED
     if closed:
-        start = min(start, today - timedelta(days=rng.randint(400, 700)))
+        start = max(person.case_opened_on, min(start, today - timedelta(days=rng.randint(400, 700))))
     review_every = rng.choice([3, 3, 3, 2, 4])
     if closed:  # a closed case: its plan is made as it was, then closed below
         plan = Plan(
@@ -307,7 +307,7 @@ def _interventions(
     rng: random.Random, *, plan: Plan, person: Person, goals: list[Goal], operator: User, end: date
 ) -> int:
     # The work of a path: from shortly before the plan (the first emergencies) to today or its end.
-    begin = max(min(person.case_opened_on, plan.started_on), plan.started_on - timedelta(days=60))
+    begin = max(person.case_opened_on, plan.started_on - timedelta(days=60))
     span = max((end - begin).days, 1)
     count = max(3, int(rng.gauss(20, 7)))
     services_weights = [

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from percorsi.core.models import Site
 from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
-from percorsi.people.selectors import CasePanel, TimelineEvent
-from percorsi.plans.choices import GOAL_ENDED, GoalStatus, PlanStatus
+from percorsi.people.reference import language_name
+from percorsi.people.selectors import CasePanel, Expiry, TimelineEvent, site_expiries
+from percorsi.plans import matrix
+from percorsi.plans.calendar import local_midnight
+from percorsi.plans.choices import (
+    GOAL_ENDED,
+    AppointmentStatus,
+    GoalStatus,
+    InterventionKind,
+    NotificationKind,
+    PlanStatus,
+)
 from percorsi.plans.dates import add_months
-from percorsi.plans.models import Goal, Phase, Plan
+from percorsi.plans.models import (
+    Appointment,
+    AutonomyAssessment,
+    Goal,
+    Intervention,
+    Phase,
+    Plan,
+    Review,
+    Task,
+)
 
 
 def both_have_an_active_plan(keep: Person, absorb: Person) -> str | None:
@@ -219,6 +241,9 @@ def timeline_events(person: Person, membership: Any) -> list[TimelineEvent]:
     events = []
     for plan in Plan.objects.filter(person=person):
         events.append(TimelineEvent(plan.started_on, "plan", _("Plan started")))
+        if plan.agreed_on:
+            language = language_name(plan.agreement_language) if plan.agreement_language else ""
+            events.append(TimelineEvent(plan.agreed_on, "plan", _("Plan agreed with the person"), language))
         if plan.closed_on:
             events.append(TimelineEvent(plan.closed_on, "plan", _("Plan closed"), plan.get_outcome_display()))
     for goal in Goal.objects.filter(plan__person=person, status__in=list(GOAL_ENDED)):
@@ -258,3 +283,508 @@ def reviews_due(
         if plan.review_due_on <= today + timedelta(days=within_days):
             due.append(plan)
     return sorted(due, key=lambda p: (p.review_due_on, p.person.family_names, p.pk))
+
+
+@dataclass(frozen=True)
+class NotificationLine:
+    notification: Any
+    text: str
+    url: str
+
+
+def notification_lines(notifications: list[Any], site_slug: str) -> list[NotificationLine]:
+    """Each notification in the reader's language with a link to what it is about (two queries)."""
+    from django.urls import reverse
+
+    goal_plans = dict(
+        Goal.objects.filter(
+            pk__in=[n.object_id for n in notifications if n.kind == NotificationKind.GOAL_OVERDUE]
+        ).values_list("pk", "plan_id")
+    )
+    lines = []
+    for n in notifications:
+        name = n.person.full_name if n.person_id else ""
+        when = formats.date_format(n.due_on, "SHORT_DATE_FORMAT") if n.due_on else ""
+        person_url = ""
+        if n.person_id:
+            person_url = reverse("people:detail", kwargs={"site": site_slug, "pk": n.person_id})
+        if n.kind == NotificationKind.REVIEW_DUE:
+            text = _("Review of the plan with %(name)s: due on %(day)s") % {"name": name, "day": when}
+            url = reverse("plans:detail", kwargs={"site": site_slug, "plan_id": n.object_id})
+        elif n.kind == NotificationKind.GOAL_OVERDUE:
+            text = _("A goal of the plan with %(name)s is past its date (%(day)s)") % {
+                "name": name,
+                "day": when,
+            }
+            plan_id = goal_plans.get(n.object_id)
+            url = person_url
+            if plan_id:
+                url = reverse("plans:detail", kwargs={"site": site_slug, "plan_id": plan_id})
+        elif n.kind == NotificationKind.TASK_DUE:
+            if name:
+                text = _("Task about %(name)s due on %(day)s") % {"name": name, "day": when}
+            else:
+                text = _("Task due on %(day)s") % {"day": when}
+            url = person_url
+        elif n.kind == NotificationKind.PERMIT_EXPIRING:
+            text = _("A permit or document of %(name)s expires on %(day)s") % {"name": name, "day": when}
+            url = person_url
+        else:
+            text, url = str(n.get_kind_display()), person_url
+        lines.append(NotificationLine(n, text, url))
+    return lines
+
+
+# --- Interventions (issue 4, item 5): one log for every service ----------------------------------
+
+
+def interventions_found(
+    *,
+    service: str = "",
+    kind: str = "",
+    operator_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    case_number: int | None = None,
+) -> QuerySet[Intervention]:
+    """The site's interventions, newest first, filtered; deleted records' entries are left out."""
+    found = Intervention.objects.filter(person__deleted_at__isnull=True, person__merged_into__isnull=True)
+    if service:
+        found = found.filter(service=service)
+    if kind:
+        found = found.filter(kind=kind)
+    if operator_id is not None:
+        found = found.filter(operator_id=operator_id)
+    if date_from is not None:
+        found = found.filter(happened_on__gte=date_from)
+    if date_to is not None:
+        found = found.filter(happened_on__lte=date_to)
+    if case_number is not None:
+        found = found.filter(person_id=case_number)
+    return found.select_related("person", "operator", "goal").order_by("-happened_on", "-pk")
+
+
+@dataclass(frozen=True)
+class EmergencyShare:
+    """How many of a set of interventions were emergency or assistance only (the service wants few)."""
+
+    total: int
+    emergency: int
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return int((Decimal(100 * self.emergency) / self.total).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def emergency_share(found: QuerySet[Intervention]) -> EmergencyShare:
+    """The total and the emergencies of a filtered set, in one query."""
+    counts = found.order_by().aggregate(
+        total=Count("pk"), emergency=Count("pk", filter=Q(kind=InterventionKind.EMERGENCY))
+    )
+    return EmergencyShare(counts["total"], counts["emergency"])
+
+
+def intervention_goals(*, person: Person, active_only: bool = False) -> list[Goal]:
+    """Goals an intervention of the person may serve: those of the person's plans, the active plan's
+    first (with `active_only`, only the active plan's goals still open)."""
+    goals = Goal.objects.filter(plan__person=person).select_related("plan")
+    if active_only:
+        goals = goals.filter(plan__status=PlanStatus.ACTIVE).exclude(status__in=[str(s) for s in GOAL_ENDED])
+    return sorted(
+        goals,
+        key=lambda g: (g.plan.status != PlanStatus.ACTIVE, -g.plan.started_on.toordinal(), g.plan_id, g.pk),
+    )
+
+
+RECENT_INTERVENTIONS = 5
+
+
+def interventions_panel(person: Person, membership: Any) -> CasePanel | None:
+    """The case file's part of the log: the last interventions and a quick entry (plans:write)."""
+    from percorsi.plans.forms import InterventionForm  # the panel carries the quick-entry form
+
+    if not membership.has("plans:read"):
+        return None
+    recent = list(
+        Intervention.objects.filter(person=person)
+        .select_related("operator", "goal")
+        .order_by("-happened_on", "-pk")[:RECENT_INTERVENTIONS]
+    )
+    can_write = (
+        membership.has("plans:write")
+        and person.deleted_at is None
+        and person.case_status != CaseStatus.CLOSED
+    )
+    form = None
+    if can_write:
+        form = InterventionForm(
+            goals=intervention_goals(person=person, active_only=True), operators=[], compact=True
+        )
+    return CasePanel(
+        "plans/_interventions_panel.html",
+        {
+            "person": person,
+            "recent": recent,
+            "form": form,
+            "can_write": membership.has("plans:write") and person.deleted_at is None,
+            "sees_notes": membership.has("people:sensitive"),
+        },
+        20,
+    )
+
+
+def intervention_events(person: Person, membership: Any) -> list[TimelineEvent]:
+    """One event per intervention on the case file's timeline: the service and the kind."""
+    if not membership.has("plans:read"):
+        return []
+    events = []
+    for intervention in Intervention.objects.filter(person=person).only("happened_on", "service", "kind"):
+        emergency = intervention.kind == InterventionKind.EMERGENCY
+        title = _("Emergency intervention: %(service)s") if emergency else _("Intervention: %(service)s")
+        events.append(
+            TimelineEvent(
+                intervention.happened_on,
+                "intervention",
+                title % {"service": intervention.get_service_display()},
+                intervention.get_kind_display(),
+                extra={"emergency": emergency},
+            )
+        )
+    return events
+
+
+# --- Reviews, the person's agreement and the autonomy matrix (issue 4, items 3, 4, 8) ------------
+
+
+def person_assessments(*, person_id: int) -> list[AutonomyAssessment]:
+    """The person's autonomy assessments, oldest first (the order of the chart). One query."""
+    return list(AutonomyAssessment.objects.filter(person_id=person_id).order_by("assessed_on", "pk"))
+
+
+def latest_assessment(*, person_id: int) -> AutonomyAssessment | None:
+    """The scores to start from when scoring again."""
+    return AutonomyAssessment.objects.filter(person_id=person_id).order_by("-assessed_on", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ReviewsSection:
+    reviews: list[Review]  # newest first, each with its assessment (or none)
+    next_review_on: date | None  # None once the plan is closed
+    review_overdue: bool
+    chart: matrix.Chart  # the person's scores over time, whatever the plan
+
+
+def plan_reviews(plan: Plan, today: date | None = None) -> ReviewsSection:
+    """The plan page's reviews, when the next one is due and the person's matrix. Two queries."""
+    today = today or timezone.localdate()
+    reviews = list(
+        Review.objects.filter(plan=plan)
+        .select_related("assessment", "recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+    due = None
+    if plan.status == PlanStatus.ACTIVE:
+        due = next_review_on(plan, max((r.held_on for r in reviews), default=None))
+    return ReviewsSection(
+        reviews=reviews,
+        next_review_on=due,
+        review_overdue=due is not None and due < today,
+        chart=matrix.chart(person_assessments(person_id=plan.person_id)),
+    )
+
+
+def _case_file_assessments(person: Person) -> list[AutonomyAssessment]:
+    """The person's assessments, read once for the case file's panel and its timeline (the case file
+    passes both the same Person, fresh for the request)."""
+    cached: list[AutonomyAssessment] | None = getattr(person, "_plans_assessments", None)
+    if cached is None:
+        cached = person_assessments(person_id=person.pk)
+        person._plans_assessments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def autonomy_panel(person: Person, membership: Any) -> CasePanel | None:
+    """The case file's autonomy matrix: the scores over time as a chart, and the way to score again."""
+    if not membership.has("plans:read"):
+        return None
+    assessments = _case_file_assessments(person)
+    return CasePanel(
+        "plans/_autonomy_panel.html",
+        {
+            "person": person,
+            "chart": matrix.chart(assessments),
+            "latest": assessments[-1] if assessments else None,
+            "can_write": membership.has("plans:write")
+            and person.deleted_at is None
+            and person.case_status != CaseStatus.CLOSED,
+        },
+        15,
+    )
+
+
+def review_events(person: Person, membership: Any) -> list[TimelineEvent]:
+    """Reviews held with the person and assessments made on their own (intake, closure...)."""
+    if not membership.has("plans:read"):
+        return []
+    events = []
+    for review in Review.objects.filter(plan__person=person).select_related("assessment"):
+        detail = [str(_("the person agreed"))] if review.person_agreed else []
+        if getattr(review, "assessment", None) is not None:
+            detail.append(str(_("autonomy matrix scored")))
+        events.append(
+            TimelineEvent(review.held_on, "review", _("Review held with the person"), " · ".join(detail))
+        )
+    for assessment in _case_file_assessments(person):
+        if assessment.review_id is not None:
+            continue  # the review's event says the matrix was scored
+        events.append(
+            TimelineEvent(
+                assessment.assessed_on,
+                "assessment",
+                _("Autonomy assessed"),
+                assessment.get_occasion_display(),
+            )
+        )
+    return events
+
+
+# --- Appointments, tasks and "my work" (issue 4, item 6) ---------------------------------------------
+
+PANEL_ROWS = 5
+MY_WORK_ROWS = 20
+TASK_STATES = ("open", "overdue", "done", "all")
+
+
+def _with_end(appointments: Iterable[Appointment]) -> list[Appointment]:
+    """The appointments, each with `ends_at` (the model keeps the start and the duration) and
+    `has_started` (only then can it be marked held or missed)."""
+    found = list(appointments)
+    now = timezone.now()
+    for appointment in found:
+        appointment.has_started = appointment.starts_at <= now  # type: ignore[attr-defined]
+        appointment.ends_at = appointment.starts_at + timedelta(minutes=appointment.duration_minutes)  # type: ignore[attr-defined]
+    return found
+
+
+def _live_person(prefix: str = "person__") -> Q:
+    return Q(**{f"{prefix}deleted_at__isnull": True, f"{prefix}merged_into__isnull": True})
+
+
+def calendar_appointments(
+    *, starts: datetime, ends: datetime, operator_id: int | None = None, cancelled: bool = True
+) -> list[Appointment]:
+    """The site's appointments that start in [starts, ends), in time order, with the person and the
+    operator, each with `ends_at`. One query."""
+    found = (
+        Appointment.objects.filter(_live_person(), starts_at__gte=starts, starts_at__lt=ends)
+        .select_related("person", "operator", "goal")
+        .order_by("starts_at", "pk")
+    )
+    if operator_id is not None:
+        found = found.filter(operator_id=operator_id)
+    if not cancelled:
+        found = found.exclude(status=AppointmentStatus.CANCELLED)
+    return _with_end(found)
+
+
+def active_plan_goals(*, person: Person) -> list[Goal]:
+    """The goals of the person's active plan that are not over: what an appointment or a task serves."""
+    return list(
+        Goal.objects.filter(plan__person=person, plan__status=PlanStatus.ACTIVE).exclude(
+            status__in=[str(s) for s in GOAL_ENDED]
+        )
+    )
+
+
+def tasks_found(
+    *, state: str = "open", assignee_id: int | None = None, today: date | None = None
+) -> QuerySet[Task]:
+    """The site's tasks (about a person who is still followed, or about no one), for the task list.
+
+    open: not done, the soonest due first (the overdue ones are first); overdue: not done and past
+    their date; done: the latest done first; all: by due date."""
+    today = today or timezone.localdate()
+    found = Task.objects.filter(Q(person__isnull=True) | _live_person()).select_related(
+        "assignee", "person", "goal"
+    )
+    if assignee_id is not None:
+        found = found.filter(assignee_id=assignee_id)
+    if state == "open":
+        return found.filter(done_at__isnull=True).order_by("due_on", "pk")
+    if state == "overdue":
+        return found.filter(done_at__isnull=True, due_on__lt=today).order_by("due_on", "pk")
+    if state == "done":
+        return found.filter(done_at__isnull=False).order_by("-done_at", "-pk")
+    return found.order_by("due_on", "pk")
+
+
+def my_overdue_goals(*, user_id: int, today: date | None = None) -> QuerySet[Goal]:
+    """Goals past their date in the active plans the user is in charge of, the oldest date first."""
+    today = today or timezone.localdate()
+    return (
+        Goal.objects.filter(
+            _live_person("plan__person__"),
+            plan__operator_id=user_id,
+            plan__status=PlanStatus.ACTIVE,
+            target_date__lt=today,
+        )
+        .exclude(status__in=[str(s) for s in GOAL_ENDED])
+        .order_by("target_date", "pk")
+    )
+
+
+def my_people_ids(*, user_id: int) -> set[int]:
+    """The people the user follows: operator in charge of the case or of the person's active plan."""
+    return set(
+        Person.objects.filter(
+            Q(operator_id=user_id) | Q(plans__status=PlanStatus.ACTIVE, plans__operator_id=user_id)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class MyWork:
+    """The "my work" page of one operator: what needs doing today, at most MY_WORK_ROWS of each."""
+
+    today: date
+    appointments: list[Appointment]
+    goals: list[Goal]
+    goals_total: int
+    tasks: list[Task]
+    tasks_total: int
+    tasks_overdue: int
+    reviews: list[Plan]
+    expiries: list[Expiry]
+    expiries_total: int
+
+
+def my_work(*, site: Site, user_id: int, sees_expiries: bool, today: date | None = None) -> MyWork:
+    """Today's appointments, overdue goals of my plans, my open tasks (overdue first), reviews due in
+    my plans and, for a role that sees documents, the permits and documents of my people that
+    expired or expire within 60 days. A fixed number of queries, whatever the number of rows."""
+    today = today or timezone.localdate()
+    appointments = calendar_appointments(
+        starts=local_midnight(today),
+        ends=local_midnight(today + timedelta(days=1)),
+        operator_id=user_id,
+        cancelled=False,
+    )
+    goals = my_overdue_goals(user_id=user_id, today=today)
+    tasks = tasks_found(state="open", assignee_id=user_id, today=today)
+    counts = tasks.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    expiries: list[Expiry] = []
+    if sees_expiries:
+        mine = my_people_ids(user_id=user_id)
+        expiries = [e for e in site_expiries(site=site, today=today) if e.person_id in mine]
+    return MyWork(
+        today=today,
+        appointments=appointments,
+        goals=list(goals.select_related("plan__person")[:MY_WORK_ROWS]),
+        goals_total=goals.count(),
+        tasks=list(tasks[:MY_WORK_ROWS]),
+        tasks_total=counts["total"],
+        tasks_overdue=counts["overdue"],
+        reviews=reviews_due(operator_id=user_id, today=today)[:MY_WORK_ROWS],
+        expiries=expiries[:MY_WORK_ROWS],
+        expiries_total=len(expiries),
+    )
+
+
+def my_work_figures(site: Site, membership: Any) -> list[tuple[str, int, str]]:
+    """The home page's figures of "my work", for those who follow cases."""
+    if not membership.has("plans:read"):
+        return []
+    today = timezone.localdate()
+    user_id = membership.user_id
+    appointments = (
+        Appointment.objects.filter(
+            _live_person(),
+            operator_id=user_id,
+            starts_at__gte=local_midnight(today),
+            starts_at__lt=local_midnight(today + timedelta(days=1)),
+        )
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .count()
+    )
+    tasks = tasks_found(state="open", assignee_id=user_id, today=today).count()
+    goals = my_overdue_goals(user_id=user_id, today=today).count()
+    return [
+        (_("my appointments today"), appointments, "plans:my_work"),
+        (_("my open tasks"), tasks, f"plans:tasks?assignee={user_id}"),
+        (_("goals past their date in my plans"), goals, "plans:my_work"),
+    ]
+
+
+def _case_file_appointments(person: Person) -> list[Appointment]:
+    """The person's appointments the case file shows: from today on (the panel), and those held or
+    missed (the timeline). One query, kept on the person for the rest of the request, so that the
+    panel and the timeline do not read the same rows twice."""
+    cached: list[Appointment] | None = getattr(person, "_case_file_appointments", None)
+    if cached is None:
+        from_today = local_midnight(timezone.localdate())
+        cached = _with_end(
+            Appointment.objects.filter(person=person)
+            .filter(
+                Q(starts_at__gte=from_today)
+                | Q(status__in=[AppointmentStatus.DONE, AppointmentStatus.MISSED])
+            )
+            .select_related("operator")
+            .order_by("starts_at", "pk")
+        )
+        person._case_file_appointments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def appointments_panel(person: Person, membership: Any) -> CasePanel | None:
+    """The case file's appointments and tasks: today's and the coming appointments, the open tasks,
+    and the buttons to book an appointment or record a walk-in."""
+    if not membership.has("plans:read"):
+        return None
+    today = timezone.localdate()
+    from_today = local_midnight(today)
+    coming = [
+        appointment
+        for appointment in _case_file_appointments(person)
+        if appointment.starts_at >= from_today and appointment.status != AppointmentStatus.CANCELLED
+    ]
+    tasks = list(
+        Task.objects.filter(person=person, done_at__isnull=True)
+        .select_related("assignee")
+        .order_by("due_on", "pk")[:PANEL_ROWS]
+    )
+    can_write = membership.has("plans:write") and person.deleted_at is None and person.merged_into_id is None
+    return CasePanel(
+        "plans/_appointments_panel.html",
+        {
+            "person": person,
+            "appointments": coming[:PANEL_ROWS],
+            "tasks": tasks,
+            "today": today,
+            "can_write": can_write,
+            "can_book": can_write and person.case_status != CaseStatus.CLOSED,
+        },
+        30,
+    )
+
+
+def appointment_events(person: Person, membership: Any) -> list[TimelineEvent]:
+    """Appointments held or missed and walk-ins, for the case file's timeline."""
+    if not membership.has("plans:read"):
+        return []
+    events = []
+    for appointment in _case_file_appointments(person):
+        if appointment.status not in (AppointmentStatus.DONE, AppointmentStatus.MISSED):
+            continue
+        if appointment.walk_in:
+            title = _("At the desk without an appointment")
+        elif appointment.status == AppointmentStatus.DONE:
+            title = _("Appointment held")
+        else:
+            title = _("Appointment missed")
+        day = timezone.localtime(appointment.starts_at).date()
+        events.append(TimelineEvent(day, "appointment", title, appointment.reason))
+    return events
