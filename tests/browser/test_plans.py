@@ -114,4 +114,6 @@ def test_a_plan_from_the_template_a_goal_a_review_with_scores_and_the_pdf(page_f
     assert "Haddad" in pdf_text and "Patente di guida B" in pdf_text
     assert re.search(r"[\u0600-\u06FF]", pdf_text), "no Arabic script in the PDF"
 
-    assert page.problems == [], "\n".join(page.problems)
+    # A download ends the navigation that asked for it: Chromium reports that as "aborted".
+    problems = [p for p in page.problems if not ("document.pdf" in p and "ERR_ABORTED" in p)]
+    assert problems == [], "\n".join(problems)

@@ -164,7 +164,11 @@ def test_an_unknown_language_is_refused_with_the_languages_there_are(
     response = client_for("operator_a").get(url(site_a, plan, "xx"))
 
     assert response.status_code == 400
-    assert shows(response, "The plan document is not available in this language.")
+    assert shows(
+        response,
+        "The plan document is not available in this language. Choose one of these; "
+        "the Italian text is always beside it.",
+    )
     assert "العربية" in page_text(response)  # the languages to choose from
     assert not AuditEntry.objects.filter(action="plans.plan.document_downloaded").exists()
 

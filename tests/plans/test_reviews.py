@@ -282,7 +282,8 @@ def test_the_signed_plan_is_recorded_downloaded_by_the_operator_and_refused_to_o
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
+    # Read to the end, as a browser does (closing it by hand would end the test's database connection).
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     downloaded = AuditEntry.objects.get(action="plans.agreement.downloaded")
     assert (downloaded.object_id, downloaded.data) == (str(plan.pk), {"person": person.pk})
 

@@ -24,7 +24,7 @@ from percorsi.plans import matrix, selectors, services
 from percorsi.plans.choices import AssessmentOccasion, PlanStatus
 from percorsi.plans.models import Plan, Review
 from percorsi.plans.review_forms import AssessmentForm, PlanAgreementForm, ReviewForm
-from percorsi.plans.views import _person, _plan, _status
+from percorsi.plans.views import _person, _plan, _status, closed_plan_redirect
 
 CONTENT_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
 
@@ -67,19 +67,12 @@ def _detail(site: str, plan: Plan) -> str:
     return reverse("plans:detail", kwargs={"site": site, "plan_id": plan.pk})
 
 
-def _closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
-    if plan.status == PlanStatus.ACTIVE:
-        return None
-    messages.error(request, _("This plan is closed: it can no longer be changed."))
-    return redirect("plans:detail", site=request.site.slug, plan_id=plan.pk)
-
-
 @require_http_methods(["GET", "POST"])
 @site_permission_required("plans:write")
 def review_add(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
     """Record a review held with the person, and score the matrix with them."""
     plan = _plan(request, plan_id)
-    if (closed := _closed(request, plan)) is not None:
+    if (closed := closed_plan_redirect(request, plan)) is not None:
         return closed
     posted = request.method == "POST"
     form = ReviewForm(
@@ -117,7 +110,7 @@ def review_add(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
 def plan_agreement(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
     """Record the person's agreement to the plan: when, in which language, the signed plan."""
     plan = _plan(request, plan_id)
-    if (closed := _closed(request, plan)) is not None:
+    if (closed := closed_plan_redirect(request, plan)) is not None:
         return closed
     posted = request.method == "POST"
     form = PlanAgreementForm(

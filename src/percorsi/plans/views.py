@@ -211,6 +211,22 @@ def _plan_form_page(
     )
 
 
+def closed_plan_redirect(request: HttpRequest, plan: Plan) -> HttpResponse | None:
+    """Back to the plan with a message when it is closed (a closed plan is read-only), else None."""
+    if plan.status == PlanStatus.ACTIVE:
+        return None
+    messages.error(request, _("This plan is closed: it can no longer be changed."))
+    return redirect("plans:detail", site=request.site.slug, plan_id=plan.pk)
+
+
+def _plan_part[M: (Goal, Phase)](request: HttpRequest, plan: Plan, model: type[M], pk: int, action: str) -> M:
+    """A goal or phase of the plan; another plan's, or another site's, is a 404."""
+    part = get_site_object_or_404(model, request, pk, action=action)
+    if part.plan_id != plan.pk:
+        raise Http404
+    return part
+
+
 def _goal_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {name: data[name] for name in (*services.GOAL_FIELDS, "status", "status_reason") if name in data}
 
@@ -219,9 +235,8 @@ def _goal_fields(data: dict[str, Any]) -> dict[str, Any]:
 @site_permission_required("plans:write")
 def goal_add(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    if plan.status != PlanStatus.ACTIVE:
-        messages.error(request, _("This plan is closed: it can no longer be changed."))
-        return redirect("plans:detail", site=site, plan_id=plan.pk)
+    if closed := closed_plan_redirect(request, plan):
+        return closed
     form = GoalForm(request.POST if request.method == "POST" else None, phases=list(plan.phases.all()))
     return _plan_form_page(
         request,
@@ -237,12 +252,9 @@ def goal_add(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
 @site_permission_required("plans:write")
 def goal_edit(request: HttpRequest, site: str, plan_id: int, goal_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    goal = get_site_object_or_404(Goal, request, goal_id, action="plans.goal.accessed")
-    if goal.plan_id != plan.pk:
-        raise Http404
-    if plan.status != PlanStatus.ACTIVE:
-        messages.error(request, _("This plan is closed: it can no longer be changed."))
-        return redirect("plans:detail", site=site, plan_id=plan.pk)
+    goal = _plan_part(request, plan, Goal, goal_id, "plans.goal.accessed")
+    if closed := closed_plan_redirect(request, plan):
+        return closed
     form = GoalForm(
         request.POST if request.method == "POST" else None,
         instance=None if request.method == "POST" else goal,
@@ -266,12 +278,9 @@ def goal_edit(request: HttpRequest, site: str, plan_id: int, goal_id: int) -> Ht
 @site_permission_required("plans:write")
 def phase_edit(request: HttpRequest, site: str, plan_id: int, phase_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    phase = get_site_object_or_404(Phase, request, phase_id, action="plans.phase.accessed")
-    if phase.plan_id != plan.pk:
-        raise Http404
-    if plan.status != PlanStatus.ACTIVE:
-        messages.error(request, _("This plan is closed: it can no longer be changed."))
-        return redirect("plans:detail", site=site, plan_id=plan.pk)
+    phase = _plan_part(request, plan, Phase, phase_id, "plans.phase.accessed")
+    if closed := closed_plan_redirect(request, plan):
+        return closed
     form = PhaseForm(
         request.POST if request.method == "POST" else None,
         instance=None if request.method == "POST" else phase,
