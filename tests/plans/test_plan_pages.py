@@ -341,3 +341,27 @@ def test_without_a_plan_the_case_file_offers_to_start_one(
     response = operator_client.get(reverse("people:detail", kwargs={"site": site_a.slug, "pk": person.pk}))
     assert url("start", site_a, pk=person.pk) in response.content.decode()
     assert shows(response, "This person has no active plan.")
+
+
+def test_a_long_timeline_shows_the_latest_twenty_and_folds_the_rest(
+    operator_client: Client, site_a: Site, person: Person, operator: User
+) -> None:
+    with scope(site=site_a):
+        Person.objects.filter(pk=person.pk).update(case_opened_on=timezone.localdate() - timedelta(days=60))
+        person.refresh_from_db()
+        for n in range(25):
+            services.intervention_add(
+                person=person,
+                actor=operator,
+                fields={
+                    "service": "job_desk",
+                    "duration_minutes": 30,
+                    "happened_on": timezone.localdate() - timedelta(days=n),
+                },
+            )
+    response = operator_client.get(reverse("people:detail", kwargs={"site": site_a.slug, "pk": person.pk}))
+    html = response.content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    visible, folded = timeline.split("<details>", 1)
+    assert visible.count("timeline-day") == 20
+    assert folded.count("timeline-day") >= 5  # the older interventions, the case opened, the arrival
