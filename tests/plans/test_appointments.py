@@ -498,7 +498,17 @@ def test_the_day_view_with_previous_next_and_today(
 
 
 @pytest.mark.parametrize(
-    "query", [{"day": "2026-13-01"}, {"view": "month"}, {"operator": "999999"}, {"operator": "abc"}]
+    "query",
+    [
+        {"day": "2026-13-01"},
+        {"view": "month"},
+        {"operator": "999999"},
+        {"operator": "abc"},
+        # The first and last days Python knows: the week around them, or the day after, do not exist.
+        {"day": "0001-01-01"},
+        {"day": "9999-12-31", "view": "day"},
+        {"day": "9999-12-31"},
+    ],
 )
 def test_a_calendar_address_that_cannot_be_read_is_a_message(
     operator_client: Client, site_a: Site, week: dict[str, Appointment], query: dict[str, str]

@@ -165,6 +165,20 @@ def test_adding_and_changing_a_goal(operator_client: Client, site_a: Site, plan:
     assert (goal.status, goal.status_reason) == ("dropped", "Costa troppo per ora")
 
 
+def test_a_goal_dated_in_the_year_9999_does_not_break_the_plan_page(
+    operator_client: Client, site_a: Site, plan: Plan
+) -> None:
+    # The timeline's month ticks went past the last year Python knows: a 500 on every later visit.
+    response = operator_client.post(
+        url("goal_add", site_a, plan_id=plan.pk),
+        {"area": "work", "description": "Un giorno", "target_date": "9999-12-31", "owner": "person"},
+    )
+    assert response.status_code == 302
+    response = operator_client.get(url("detail", site_a, plan_id=plan.pk))
+    assert response.status_code == 200
+    assert "Un giorno" in page_text(response)
+
+
 def test_two_tabs_the_second_save_is_refused_and_keeps_what_was_typed(
     client_for: Callable[[str], Client], site_a: Site, plan: Plan
 ) -> None:

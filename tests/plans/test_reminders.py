@@ -18,6 +18,7 @@ from django_scopes import scope, scopes_disabled
 from percorsi.accounts.models import User
 from percorsi.core.models import AuditEntry, Site
 from percorsi.people.models import Person
+from percorsi.people.services import person_delete
 from percorsi.plans import reminders, services
 from percorsi.plans.models import Notification, Plan, Task
 from tests.helpers import page_text, shows
@@ -107,6 +108,18 @@ def test_a_new_due_date_is_a_new_reminder(situation: dict[str, Any], operator: U
     assert reminders.run(today=days(2))["roma"].created >= 1
 
 
+def test_a_task_about_a_deleted_record_is_not_reminded(
+    situation: dict[str, Any], operator: User, site_a: Site
+) -> None:
+    person = situation["person"]
+    with scope(site=site_a):
+        Task.objects.filter(pk=situation["task"].pk).update(person=person)
+        person_delete(person=person, actor=operator)
+    reminders.run()
+    # The deleted person's plan and permit are not reminded either; their task was (with their name).
+    assert [n.kind for n in notifications_of(operator)] == []
+
+
 @override_settings(
     MAILERS={
         "default": {
@@ -160,6 +173,17 @@ def test_the_reminders_page_shows_them_with_names_and_links(
         assert not Notification.objects.filter(user=situation["plan"].operator, read_at__isnull=True).exists()
 
 
+def test_the_reminders_page_leaves_out_a_record_deleted_since(
+    situation: dict[str, Any], client_for: Callable[[str], Client], site_a: Site, operator: User
+) -> None:
+    reminders.run(send_email=False)
+    with scope(site=site_a):
+        person_delete(person=situation["person"], actor=operator)
+    page = client_for("operator_a").get(reverse("plans:notifications", kwargs={"site": site_a.slug}))
+    assert page.status_code == 200
+    assert "Yusuf" not in page_text(page)
+
+
 def test_roles_without_plans_have_no_reminders_page(
     client_for: Callable[[str], Client], site_a: Site
 ) -> None:
@@ -169,3 +193,24 @@ def test_roles_without_plans_have_no_reminders_page(
         .status_code
         == 403
     )
+
+
+def test_a_closed_case_is_not_reminded_of_its_plan(
+    situation: dict[str, Any], operator: User, site_a: Site
+) -> None:
+    from percorsi.people import services as people_services
+
+    with scope(site=site_a):
+        person = Person.objects.get(pk=situation["person"].pk)
+        people_services.case_status_set(
+            person=person,
+            actor=operator,
+            version=None,
+            status="closed",
+            since=timezone.localdate(),
+            closure_reason="autonomy",
+        )
+    reminders.run(send_email=False)
+    kinds = {n.kind for n in notifications_of(operator)}
+    assert "review_due" not in kinds and "goal_overdue" not in kinds
+    assert "task_due" in kinds  # the operator's own task still is

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -331,7 +332,14 @@ CALENDAR_VIEWS = [("day", _("a day")), ("week", _("a week"))]
 
 
 class CalendarForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DATE, required=False)
+    # Bounded: the page also computes the week around the day and the days before and after it,
+    # which do not exist next to date.min and date.max (a 500 for ?day=9999-12-31).
+    day = forms.DateField(
+        label=_("Day"),
+        widget=DATE,
+        required=False,
+        validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))],
+    )
     view = forms.ChoiceField(label=_("Show"), choices=CALENDAR_VIEWS, required=False)
     operator = forms.TypedChoiceField(
         label=_("Whose appointments"), coerce=int, empty_value=None, required=False

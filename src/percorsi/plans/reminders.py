@@ -33,6 +33,7 @@ from percorsi.core import audit
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import Role
 from percorsi.people import selectors as people_selectors
+from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
 from percorsi.plans import selectors
 from percorsi.plans.choices import GOAL_ENDED, NotificationKind, PlanStatus
@@ -69,6 +70,8 @@ def due_reminders(site: Site, today: date) -> list[Due]:
         return [user_id] if user_id else coordinators
 
     for plan in selectors.reviews_due(within_days=REVIEW_DAYS_AHEAD, today=today):
+        if plan.person.case_status == CaseStatus.CLOSED:
+            continue  # a closed case: its plan waits to be closed, not reviewed
         for user_id in to(plan.operator_id):
             key = f"review:{plan.pk}:{plan.review_due_on.isoformat()}"
             found.append(
@@ -82,6 +85,7 @@ def due_reminders(site: Site, today: date) -> list[Due]:
             target_date__lt=today,
         )
         .exclude(status__in=[str(s) for s in GOAL_ENDED])
+        .exclude(plan__person__case_status=CaseStatus.CLOSED)
         .select_related("plan")
     )
     for goal in goals:
@@ -97,7 +101,11 @@ def due_reminders(site: Site, today: date) -> list[Due]:
                     goal.target_date,
                 )
             )
-    for task in Task.objects.filter(done_at__isnull=True, due_on__lte=today, assignee__is_active=True):
+    tasks = Task.objects.filter(done_at__isnull=True, due_on__lte=today, assignee__is_active=True).filter(
+        # As the task list: about no one, or about someone still followed (not deleted nor merged).
+        Q(person__isnull=True) | Q(person__deleted_at__isnull=True, person__merged_into__isnull=True)
+    )
+    for task in tasks:
         key = f"task:{task.pk}:{task.due_on.isoformat()}"
         found.append(
             Due(task.assignee_id, NotificationKind.TASK_DUE, key, task.person_id, task.pk, task.due_on)
@@ -108,7 +116,8 @@ def due_reminders(site: Site, today: date) -> list[Due]:
     )
     for expiry in expiries:
         for user_id in to(operators.get(expiry.person_id)):
-            key = f"expiry:{expiry.person_id}:{expiry.what}:{expiry.expires_on.isoformat()}"[:120]
+            # One reminder per person and date (the label is translated: not part of the key).
+            key = f"expiry:{expiry.person_id}:{expiry.expires_on.isoformat()}"
             found.append(
                 Due(user_id, NotificationKind.PERMIT_EXPIRING, key, expiry.person_id, None, expiry.expires_on)
             )
@@ -212,7 +221,3 @@ def run(*, today: date | None = None, send_email: bool = True) -> dict[str, RunR
                 )
         results[site.slug] = result
     return results
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

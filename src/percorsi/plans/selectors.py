@@ -171,6 +171,8 @@ def timeline(plan: Plan, today: date | None = None) -> Timeline:
         if tick >= start:
             months.append((x(tick), tick))
         month_index = tick.month - 1 + step
+        if tick.year + month_index // 12 > date.max.year:
+            break  # a date typed in the year 9999: no tick after it
         tick = date(tick.year + month_index // 12, month_index % 12 + 1, 1)
     today_x = x(today) if start <= today <= end else None
     return Timeline(bars, start, end, today_x, months)

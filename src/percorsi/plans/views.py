@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -335,7 +336,12 @@ def plan_close(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
 @site_permission_required("plans:read")
 def notifications(request: HttpRequest, site: str) -> HttpResponse:
     """The user's reminders at this site: unread first, then the last read ones."""
-    mine = Notification.objects.filter(user=request.user).select_related("person")
+    # A record deleted since the reminder was made is no longer shown, its name included.
+    mine = (
+        Notification.objects.filter(user=request.user)
+        .filter(Q(person__isnull=True) | Q(person__deleted_at__isnull=True, person__merged_into__isnull=True))
+        .select_related("person")
+    )
     unread = list(mine.filter(read_at__isnull=True).order_by("due_on", "pk")[:200])
     read = list(mine.filter(read_at__isnull=False).order_by("-read_at", "-pk")[:20])
     audit.record(
