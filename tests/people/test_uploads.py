@@ -597,3 +597,19 @@ def test_the_stored_name_is_random_and_keeps_nothing_of_the_original_name():
     assert all(re.fullmatch(r"[0-9a-f]{32}\.pdf", name) for name in names)
     jpeg = clean_upload(upload(image_bytes(Image.new("RGB", (8, 8)), "JPEG"), "foto.jpeg"))
     assert re.fullmatch(r"[0-9a-f]{32}\.jpg", stored_name(jpeg))
+
+
+def test_a_truncated_image_is_refused_even_after_the_plan_document_library_is_loaded(
+    media_root: Path,
+) -> None:
+    """WeasyPrint, imported when the first plan document is made, turns on Pillow's process-wide
+    "load truncated images": uploads must go on refusing them in the same process."""
+    import weasyprint  # noqa: F401  (imported for its side effect, as the PDF view does)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint does, the reason for this test
+    try:
+        error = refused(SimpleUploadedFile("x.jpg", truncated_jpeg(), "image/jpeg"), media_root)
+        assert error.code == "damaged_image"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

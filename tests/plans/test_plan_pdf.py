@@ -156,6 +156,10 @@ def test_the_document_in_french_has_french_headings_and_statuses(
     assert "Prochains rendez-vous" in text
     assert "prévu" in text  # a goal's status
     assert "الأهداف" not in text
+    # Making the document leaves Pillow refusing truncated images (the uploads rely on it).
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 def test_an_unknown_language_is_refused_with_the_languages_there_are(

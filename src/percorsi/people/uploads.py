@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -203,6 +203,9 @@ def _clean_image(data: bytes, image_format: str) -> bytes:
     damaged = ValidationError(
         _("The image is damaged or incomplete: save or scan it again."), code="damaged_image"
     )
+    # Pillow's process-wide switch must be off here: a library that turns it on (WeasyPrint does,
+    # when the plan document is first made) would otherwise let a truncated image through.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         # Only the decoder of the format the first bytes announced is allowed to read the file.
         with Image.open(BytesIO(data), formats=[image_format]) as probe:

@@ -282,7 +282,12 @@ def _no_fetching() -> Any:
 def plan_pdf(*, plan: Plan, language: str, today: date | None = None) -> bytes:
     """The plan document as PDF bytes, Italian beside `language` (one of DOCUMENT_LANGUAGES)."""
     # Imported here: WeasyPrint loads Pango when imported, and only this document needs it.
+    from PIL import ImageFile
     from weasyprint import HTML
+
+    # WeasyPrint turns on Pillow's process-wide "load truncated images" when imported; the document
+    # embeds no pictures, and the uploads must keep refusing truncated ones: turn it off again.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     if language not in DOCUMENT_LANGUAGES:
         raise ValueError(f"No plan document in {language!r}")
