@@ -203,17 +203,19 @@ def active_plans(*, operator_id: int | None = None, overdue_only: bool = False) 
     return plans
 
 
-def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
-    """The plan's part of the case file: the active plan at a glance, or the way to start one."""
-    if not membership.has("plans:read"):
-        return None
+def _case_file_plans(person: Person) -> list[Plan]:
+    """The person's plans with their goal counts and current phase, read once per case file view
+    (the plan's panel and the timeline both use them)."""
+    cached: list[Plan] | None = getattr(person, "_case_file_plans", None)
+    if cached is not None:
+        return cached
     today = timezone.localdate()
     ended = [str(s) for s in GOAL_ENDED]
     current_phase = Phase.objects.filter(
         plan=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
     ).order_by("position", "starts_on")
-    active = (
-        Plan.objects.filter(person=person, status=PlanStatus.ACTIVE)
+    plans = list(
+        Plan.objects.filter(person=person)
         .select_related("operator")
         .annotate(
             goals_total=Count("goals"),
@@ -223,8 +225,27 @@ def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
             ),
             current_phase=Subquery(current_phase.values("name")[:1]),
         )
-        .first()
+        .order_by("-started_on", "-pk")
     )
+    person._case_file_plans = plans  # type: ignore[attr-defined]
+    return plans
+
+
+def _case_file_goals(person: Person) -> list[Goal]:
+    """The goals of the person's plans with their plan, read once per case file view (the timeline's
+    goals reached or not, the quick entry's goal choices)."""
+    cached: list[Goal] | None = getattr(person, "_case_file_goals", None)
+    if cached is None:
+        cached = list(Goal.objects.filter(plan__person=person).select_related("plan"))
+        person._case_file_goals = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
+    """The plan's part of the case file: the active plan at a glance, or the way to start one."""
+    if not membership.has("plans:read"):
+        return None
+    active = next((plan for plan in _case_file_plans(person) if plan.status == PlanStatus.ACTIVE), None)
     can_start = (
         active is None
         and membership.has("plans:write")
@@ -241,14 +262,14 @@ def timeline_events(person: Person, membership: Any) -> list[TimelineEvent]:
     if not membership.has("plans:read"):
         return []
     events = []
-    for plan in Plan.objects.filter(person=person):
+    for plan in _case_file_plans(person):
         events.append(TimelineEvent(plan.started_on, "plan", _("Plan started")))
         if plan.agreed_on:
             language = language_name(plan.agreement_language) if plan.agreement_language else ""
             events.append(TimelineEvent(plan.agreed_on, "plan", _("Plan agreed with the person"), language))
         if plan.closed_on:
             events.append(TimelineEvent(plan.closed_on, "plan", _("Plan closed"), plan.get_outcome_display()))
-    for goal in Goal.objects.filter(plan__person=person, status__in=list(GOAL_ENDED)):
+    for goal in (g for g in _case_file_goals(person) if g.status in GOAL_ENDED):
         title = {
             GoalStatus.ACHIEVED: _("Goal achieved"),
             GoalStatus.NOT_ACHIEVED: _("Goal not achieved"),
@@ -391,9 +412,9 @@ def emergency_share(found: QuerySet[Intervention]) -> EmergencyShare:
 def intervention_goals(*, person: Person, active_only: bool = False) -> list[Goal]:
     """Goals an intervention of the person may serve: those of the person's plans, the active plan's
     first (with `active_only`, only the active plan's goals still open)."""
-    goals = Goal.objects.filter(plan__person=person).select_related("plan")
+    goals = _case_file_goals(person)
     if active_only:
-        goals = goals.filter(plan__status=PlanStatus.ACTIVE).exclude(status__in=[str(s) for s in GOAL_ENDED])
+        goals = [g for g in goals if g.plan.status == PlanStatus.ACTIVE and g.status not in GOAL_ENDED]
     return sorted(
         goals,
         key=lambda g: (g.plan.status != PlanStatus.ACTIVE, -g.plan.started_on.toordinal(), g.plan_id, g.pk),
@@ -403,17 +424,27 @@ def intervention_goals(*, person: Person, active_only: bool = False) -> list[Goa
 RECENT_INTERVENTIONS = 5
 
 
+def _case_file_interventions(person: Person) -> list[Intervention]:
+    """The person's interventions, newest first, read once per case file view (the panel shows the
+    latest, the timeline all of them)."""
+    cached: list[Intervention] | None = getattr(person, "_case_file_interventions", None)
+    if cached is None:
+        cached = list(
+            Intervention.objects.filter(person=person)
+            .select_related("operator", "goal")
+            .order_by("-happened_on", "-pk")
+        )
+        person._case_file_interventions = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def interventions_panel(person: Person, membership: Any) -> CasePanel | None:
     """The case file's part of the log: the last interventions and a quick entry (plans:write)."""
     from percorsi.plans.forms import InterventionForm  # the panel carries the quick-entry form
 
     if not membership.has("plans:read"):
         return None
-    recent = list(
-        Intervention.objects.filter(person=person)
-        .select_related("operator", "goal")
-        .order_by("-happened_on", "-pk")[:RECENT_INTERVENTIONS]
-    )
+    recent = _case_file_interventions(person)[:RECENT_INTERVENTIONS]
     can_write = (
         membership.has("plans:write")
         and person.deleted_at is None
@@ -442,7 +473,7 @@ def intervention_events(person: Person, membership: Any) -> list[TimelineEvent]:
     if not membership.has("plans:read"):
         return []
     events = []
-    for intervention in Intervention.objects.filter(person=person).only("happened_on", "service", "kind"):
+    for intervention in _case_file_interventions(person):
         emergency = intervention.kind == InterventionKind.EMERGENCY
         title = _("Emergency intervention: %(service)s") if emergency else _("Intervention: %(service)s")
         events.append(
