@@ -214,3 +214,12 @@ def test_a_closed_case_is_not_reminded_of_its_plan(
     kinds = {n.kind for n in notifications_of(operator)}
     assert "review_due" not in kinds and "goal_overdue" not in kinds
     assert "task_due" in kinds  # the operator's own task still is
+
+
+def test_the_reminders_page_is_linked_from_my_work_and_the_plans(
+    client_for: Callable[[str], Client], site_a: Site
+) -> None:
+    client = client_for("operator_a")
+    link = reverse("plans:notifications", kwargs={"site": site_a.slug})
+    assert link in client.get(reverse("plans:my_work", kwargs={"site": site_a.slug})).content.decode()
+    assert link in client.get(reverse("plans:list", kwargs={"site": site_a.slug})).content.decode()
