@@ -13,6 +13,11 @@ from percorsi.core.models import AuditOutcome
 from percorsi.core.permissions import ASSIGNABLE_ROLES, Role
 
 
+def form_status(form: forms.BaseForm) -> int:
+    """The HTTP status of a page with a form: 400 when a submitted form has errors, else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 class VersionedForm(forms.Form):
     """A form that carries the version of the record it edits, so a stale save is refused."""
 

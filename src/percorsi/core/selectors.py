@@ -48,6 +48,14 @@ def site_staff(*, site: Site) -> QuerySet[Membership]:
     )
 
 
+def operator_choices(site: Site) -> list[tuple[int, str]]:
+    """(user id, name) of the site's active operators and coordinators: who may be in charge."""
+    return [
+        (m.user_id, str(m.user))
+        for m in site_staff(site=site).filter(is_active=True, role__in=["operator", "coordinator"])
+    ]
+
+
 def audit_entries(
     *,
     site: Site,

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,9 +20,10 @@ from django_scopes import scopes_disabled
 
 from percorsi.accounts.models import User
 from percorsi.core import audit
-from percorsi.core.errors import DomainError, StaleEditError
+from percorsi.core.errors import DomainError
 from percorsi.core.models import Site
-from percorsi.people import matching
+from percorsi.core.records import delete_file_after_commit, locked_for_edit, save_with_history
+from percorsi.people import matching, uploads
 from percorsi.people.choices import CaseStatus, ClosureReason, DatePrecision
 from percorsi.people.models import (
     ConfidentialNote,
@@ -38,7 +38,7 @@ from percorsi.people.models import (
     PrivacyNotice,
     SpokenLanguage,
 )
-from percorsi.people.uploads import CleanUpload, stored_name
+from percorsi.people.uploads import CleanUpload
 
 # Every model that hangs from a person and carries the person's site.
 PERSON_CHILDREN = (
@@ -55,19 +55,7 @@ PERSON_CHILDREN = (
 
 
 def _locked(person: Person, version: int | None) -> Person:
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
-
-
-def _save(obj: Any, actor: User, *, fields: list[str] | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor
-    if fields is None:
-        obj.save()
-    else:
-        obj.save(update_fields=fields)
+    return locked_for_edit(Person, person, version)
 
 
 @dataclass(frozen=True)
@@ -99,11 +87,11 @@ def person_intake(*, site: Site, actor: User, data: IntakeData) -> Person:
             arrival_date_precision=data.arrival_date_precision,
             operator=actor,
         )
-        _save(person, actor)
+        save_with_history(person, actor)
         if data.nationality:
-            _save(Nationality(site=site, person=person, country=data.nationality), actor)
+            save_with_history(Nationality(site=site, person=person, country=data.nationality), actor)
         if data.mother_tongue:
-            _save(
+            save_with_history(
                 SpokenLanguage(site=site, person=person, language=data.mother_tongue, is_mother_tongue=True),
                 actor,
             )
@@ -160,7 +148,7 @@ def person_update(
                 _("A stateless person has no nationality: clear one or the other."), field="stateless"
             )
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         if other_names is not None:
             _replace_other_names(current, actor, other_names)
         if nationalities is not None:
@@ -179,7 +167,7 @@ def _replace_other_names(person: Person, actor: User, names: Iterable[str]) -> N
             row.delete()
     for name in wanted:
         if name not in existing:
-            _save(OtherName(site=person.site, person=person, name=name), actor)
+            save_with_history(OtherName(site=person.site, person=person, name=name), actor)
 
 
 def _replace_nationalities(person: Person, actor: User, countries: Iterable[str]) -> None:
@@ -190,7 +178,7 @@ def _replace_nationalities(person: Person, actor: User, countries: Iterable[str]
             row._history_user = actor
             row.delete()
     for country in sorted(wanted - existing.keys()):
-        _save(Nationality(site=person.site, person=person, country=country), actor)
+        save_with_history(Nationality(site=person.site, person=person, country=country), actor)
 
 
 def language_set(
@@ -201,7 +189,7 @@ def language_set(
         if row is None:
             row = SpokenLanguage(site=person.site, person=person, language=language)
         row.level, row.is_mother_tongue = level, is_mother_tongue
-        _save(row, actor)
+        save_with_history(row, actor)
         audit.record(action="people.language.saved", obj=row, data={"person": person.pk})
     return row
 
@@ -228,7 +216,7 @@ def household_link_add(*, person: Person, actor: User, relative: Person, relatio
         if HouseholdLink.objects.filter(person=person, relative=relative).exists():
             raise DomainError(_("This relative is already linked."), field="relative")
         link = HouseholdLink(site=person.site, person=person, relative=relative, relation=relation)
-        _save(link, actor)
+        save_with_history(link, actor)
         audit.record(
             action="people.household.linked", obj=link, data={"person": person.pk, "relative": relative.pk}
         )
@@ -241,7 +229,7 @@ def legal_status_add(*, person: Person, actor: User, fields: dict[str, Any]) -> 
         entry = LegalStatus(site=person.site, person=person, recorded_by=actor, **fields)
         if entry.issued_on and entry.expires_on and entry.expires_on < entry.issued_on:
             raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
-        _save(entry, actor)
+        save_with_history(entry, actor)
         matching.index_person(person)  # the permit and receipt numbers are searchable
         audit.record(action="people.legal_status.added", obj=entry, data={"person": person.pk})
     return entry
@@ -255,11 +243,11 @@ def document_add(
         if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
             raise DomainError(_("The expiry date is before the issue date."), field="expires_on")
         if scan is not None:
-            document.scan.save(stored_name(scan), ContentFile(scan.content), save=False)
+            uploads.store(document.scan, scan)
             document.scan_content_type = scan.content_type
             document.scan_size = scan.size
         try:
-            _save(document, actor)
+            save_with_history(document, actor)
         except Exception:
             if document.scan:
                 document.scan.delete(save=False)  # nothing stored when the record is not
@@ -276,7 +264,7 @@ def document_replace(*, document: IdentityDocument, actor: User) -> IdentityDocu
     with transaction.atomic():
         document.replaced_at = timezone.now()
         document.version += 1
-        _save(document, actor)
+        save_with_history(document, actor)
         audit.record(action="people.document.replaced", obj=document, data={"person": document.person_id})
     return document
 
@@ -303,12 +291,8 @@ REMOVAL_REASON_MAX_LENGTH = 200
 
 
 def _locked_entry[E: (LegalStatus, IdentityDocument)](model: type[E], entry: E, version: int | None) -> E:
-    current = model.objects.select_for_update().filter(pk=entry.pk, person_id=entry.person_id).first()
-    if current is None:
-        raise DomainError(_("This entry is no longer in the record: someone removed it."))
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
+    gone = _("This entry is no longer in the record: someone removed it.")
+    return locked_for_edit(model, entry, version, gone=gone, person_id=entry.person_id)
 
 
 def _check_expiry_after_issue(entry: LegalStatus | IdentityDocument) -> None:
@@ -351,7 +335,7 @@ def legal_status_correct(
             raise DomainError(_("Nothing was changed: correct a field, or cancel."))
         _check_expiry_after_issue(current)
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         matching.index_person(current.person)  # the permit and receipt numbers are searchable
         audit.record(
             action="people.legal_status.corrected",
@@ -381,12 +365,6 @@ def legal_status_remove(*, entry: LegalStatus, actor: User, reason: str) -> None
         )
 
 
-def _delete_file_after_commit(field_file: Any) -> None:
-    """The stored file goes once the change is committed: a rolled-back change keeps its file."""
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 def document_correct(
     *,
     document: IdentityDocument,
@@ -414,9 +392,9 @@ def document_correct(
                 raise DomainError(_("Nothing was changed: correct a field, or cancel."))
             _check_expiry_after_issue(current)
             if had_scan and (scan is not None or remove_scan):
-                _delete_file_after_commit(current.scan)  # takes the old name before it changes
+                delete_file_after_commit(current.scan)  # takes the old name before it changes
             if scan is not None:
-                current.scan.save(stored_name(scan), ContentFile(scan.content), save=False)
+                uploads.store(current.scan, scan)
                 new_file = current.scan
                 current.scan_content_type, current.scan_size = scan.content_type, scan.size
                 scan_change = "replaced" if had_scan else "added"
@@ -426,7 +404,7 @@ def document_correct(
             else:
                 scan_change = "kept" if had_scan else "none"
             current.version += 1
-            _save(current, actor)
+            save_with_history(current, actor)
             matching.index_person(current.person)  # the document number is searchable
             audit.record(
                 action="people.document.corrected",
@@ -451,7 +429,7 @@ def document_remove(*, document: IdentityDocument, actor: User, reason: str) -> 
         document_id = current.pk
         had_scan = bool(current.scan)
         if had_scan:
-            _delete_file_after_commit(current.scan)
+            delete_file_after_commit(current.scan)
         current._history_user = actor
         current._change_reason = reason
         current.delete()
@@ -484,7 +462,7 @@ def privacy_notice_add(
             interpreter=interpreter.strip(),
             recorded_by=actor,
         )
-        _save(notice, actor)
+        save_with_history(notice, actor)
         for purpose in purposes:
             consent = Consent(
                 site=person.site,
@@ -494,7 +472,7 @@ def privacy_notice_add(
                 notice=notice,
                 recorded_by=actor,
             )
-            _save(consent, actor)
+            save_with_history(consent, actor)
         audit.record(action="people.privacy_notice.added", obj=notice, data={"person": person.pk})
     return notice
 
@@ -507,7 +485,7 @@ def consent_withdraw(*, consent: Consent, actor: User, withdrawn_on: date) -> Co
         if withdrawn_on < current.given_on:
             raise DomainError(_("A consent cannot be withdrawn before it was given."), field="withdrawn_on")
         current.withdrawn_on = withdrawn_on
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(action="people.consent.withdrawn", obj=current, data={"person": current.person_id})
     return current
 
@@ -517,7 +495,7 @@ def note_add(*, person: Person, actor: User, category: str, text: str) -> Confid
         note = ConfidentialNote(
             site=person.site, person=person, category=category, text=text.strip(), author=actor
         )
-        _save(note, actor)
+        save_with_history(note, actor)
         audit.record(action="people.note.added", obj=note, data={"person": person.pk})
     return note
 
@@ -538,7 +516,7 @@ def case_status_set(
         before = current.case_status
         current.case_status, current.case_status_since, current.closure_reason = status, since, closure_reason
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="people.person.status_changed",
             obj=current,
@@ -563,7 +541,7 @@ def person_transfer(*, person: Person, actor: User, version: int | None, to_site
         current.site = to_site
         current.operator = None  # the receiving site assigns its own operator
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         data = {"from_site": from_site_id, "to_site": to_site.pk, "relatives_elsewhere": links}
         audit.record(action="people.person.transferred", obj=current, site_id=from_site_id, data=data)
         audit.record(action="people.person.transferred", obj=current, site_id=to_site.pk, data=data)
@@ -578,7 +556,7 @@ def person_delete(*, person: Person, actor: User) -> Person:
             raise DomainError(_("This record is already deleted."))
         current.deleted_at = timezone.now()
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(action="people.person.deleted", obj=current)
     return current
 
@@ -590,7 +568,7 @@ def person_restore(*, person: Person, actor: User) -> Person:
             raise DomainError(_("This record is not deleted."))
         current.deleted_at = None
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(action="people.person.restored", obj=current)
     return current
 
@@ -708,10 +686,10 @@ def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
                 absorb.arrival_date_precision,
             )
         keep.version += 1
-        _save(keep, actor)
+        save_with_history(keep, actor)
         absorb.merged_into = keep
         absorb.version += 1
-        _save(absorb, actor)
+        save_with_history(absorb, actor)
         merge = Merge(
             site=keep.site,
             kept=keep,
@@ -721,7 +699,7 @@ def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
             filled_fields=filled,
             merged_by=actor,
         )
-        _save(merge, actor)
+        save_with_history(merge, actor)
         matching.index_person(keep)
         matching.index_person(absorb)
         audit.record(action="people.person.merged", obj=merge, data={"kept": keep.pk, "absorbed": absorb.pk})
@@ -756,12 +734,12 @@ def merge_undo(*, merge: Merge, actor: User) -> Person:
         for field_name, previous in merge.filled_fields.items():
             setattr(keep, field_name, previous)  # all were blank (empty text, or no arrival date)
         keep.version += 1
-        _save(keep, actor)
+        save_with_history(keep, actor)
         absorb.merged_into = None
         absorb.version += 1
-        _save(absorb, actor)
+        save_with_history(absorb, actor)
         merge.undone_at, merge.undone_by = timezone.now(), actor
-        _save(merge, actor)
+        save_with_history(merge, actor)
         matching.index_person(keep)
         matching.index_person(absorb)
         audit.record(

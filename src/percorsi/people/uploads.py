@@ -30,8 +30,10 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,11 @@ def clean_upload(uploaded: UploadedFile) -> CleanUpload:
 def stored_name(upload: CleanUpload) -> str:
     """A random file name with the extension of the checked type; nothing of the original name."""
     return f"{uuid.uuid4().hex}{upload.extension}"
+
+
+def store(field_file: Any, scan: CleanUpload) -> None:
+    """Put a checked upload in a model's file field under a random name (the model saves itself)."""
+    field_file.save(stored_name(scan), ContentFile(scan.content), save=False)
 
 
 # Reading

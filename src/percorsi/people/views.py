@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
+from percorsi.core.forms import form_status
 from percorsi.core.models import Site
-from percorsi.core.selectors import site_staff
+from percorsi.core.selectors import operator_choices, site_staff
 from percorsi.people import matching, reference, selectors, services
 from percorsi.people.forms import (
     AlertsForm,
@@ -60,10 +61,6 @@ def _live_person(request: HttpRequest, pk: int) -> Person:
     if person.deleted_at is not None:
         raise Http404
     return person
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 @require_GET
@@ -158,7 +155,7 @@ def intake(request: HttpRequest, site: str) -> HttpResponse:
         request,
         "people/intake.html",
         {"form": form, "candidates": candidates, "elsewhere": elsewhere},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -201,13 +198,6 @@ def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return render(request, "people/person_detail.html", context)
 
 
-def _operators(site: Site) -> list[tuple[int, str]]:
-    return [
-        (m.user_id, str(m.user))
-        for m in site_staff(site=site).filter(is_active=True, role__in=["operator", "coordinator"])
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
@@ -222,7 +212,7 @@ def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        operators=_operators(request.site),
+        operators=operator_choices(request.site),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -244,7 +234,9 @@ def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The record was saved."))
             return redirect("people:detail", site=site, pk=pk)
-    return render(request, "people/person_edit.html", {"form": form, "person": person}, status=_status(form))
+    return render(
+        request, "people/person_edit.html", {"form": form, "person": person}, status=form_status(form)
+    )
 
 
 def _small_form_page(
@@ -268,7 +260,7 @@ def _small_form_page(
             messages.success(request, success)
             return redirect("people:detail", site=request.site.slug, pk=person.pk)
     context = {"form": form, "person": person, "title": title} | (extra or {})
-    return render(request, template, context, status=_status(form))
+    return render(request, template, context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -639,7 +631,7 @@ def transfer(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             ),
             "danger": True,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -781,7 +773,7 @@ def merge(request: HttpRequest, site: str, pk: int, other_pk: int) -> HttpRespon
         request,
         "people/merge.html",
         {"form": form, "people": people, "person": first},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

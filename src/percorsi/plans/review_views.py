@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from percorsi.core import audit
 from percorsi.core.decorators import site_permission_required
 from percorsi.core.errors import DomainError
+from percorsi.core.forms import form_status
 from percorsi.people.models import Person
 from percorsi.people.uploads import EXTENSIONS
 from percorsi.plans import matrix, selectors, services
 from percorsi.plans.choices import AssessmentOccasion, PlanStatus
 from percorsi.plans.models import Plan, Review
 from percorsi.plans.review_forms import AssessmentForm, PlanAgreementForm, ReviewForm
-from percorsi.plans.views import _person, _plan, _status, closed_plan_redirect
+from percorsi.plans.views import _person, _plan, closed_plan_redirect
 
 CONTENT_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
 
@@ -59,7 +60,7 @@ def _form_page(
         request,
         "plans/matrix_form_page.html",
         {"form": form, "person": person, "plan": plan, "title": title, "intro": intro, "back": back},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -22,11 +21,13 @@ from percorsi.accounts.models import User
 from percorsi.core import audit
 from percorsi.core.errors import DomainError, StaleEditError
 from percorsi.core.models import Membership, Site
+from percorsi.core.records import delete_file_after_commit, locked_for_edit, save_with_history
+from percorsi.people import uploads
 from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
 from percorsi.people.reference import LANGUAGE_CODES
 from percorsi.people.services import REMOVAL_REASON_MAX_LENGTH
-from percorsi.people.uploads import CleanUpload, stored_name
+from percorsi.people.uploads import CleanUpload
 from percorsi.plans import matrix
 from percorsi.plans.choices import (
     GOAL_NEEDS_REASON,
@@ -53,17 +54,10 @@ from percorsi.plans.models import (
 )
 
 
-def _save(obj: Any, actor: User) -> None:
-    obj.full_clean()
-    obj._history_user = actor
-    obj.save()
-
-
-def _locked[M: (Plan, Phase, Goal, PlanTemplate)](model: type[M], obj: M, version: int | None) -> M:
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
+def _locked[M: (Plan, Phase, Goal, PlanTemplate, Appointment, Task)](
+    model: type[M], obj: M, version: int | None
+) -> M:
+    return locked_for_edit(model, obj, version)
 
 
 # The suggested template (issue 4, item 1): phases in months from the start, with suggested goals.
@@ -125,7 +119,7 @@ def template_create_suggested(*, site: Site, actor: User, name: str | None = Non
     """The suggested template, for a site that has none yet (or as a starting point for another)."""
     with transaction.atomic():
         template = PlanTemplate(site=site, name=name or _("Path to autonomy"))
-        _save(template, actor)
+        save_with_history(template, actor)
         for position, suggested in enumerate(suggested_phases(), start=1):
             phase = TemplatePhase(
                 site=site,
@@ -135,9 +129,9 @@ def template_create_suggested(*, site: Site, actor: User, name: str | None = Non
                 start_month=suggested.start_month,
                 end_month=suggested.end_month,
             )
-            _save(phase, actor)
+            save_with_history(phase, actor)
             for area, description, indicator in suggested.goals:
-                _save(
+                save_with_history(
                     TemplateGoal(
                         site=site, phase=phase, area=area, description=description, indicator=indicator
                     ),
@@ -166,7 +160,7 @@ def copy_template(*, plan: Plan, template: PlanTemplate, actor: User) -> None:
             starts_on=add_months(started_on, template_phase.start_month),
             ends_on=add_months(started_on, template_phase.end_month) - timedelta(days=1),
         )
-        _save(phase, actor)
+        save_with_history(phase, actor)
         for suggested in template_phase.goals.all():
             goal = Goal(
                 site_id=site_id,
@@ -178,7 +172,7 @@ def copy_template(*, plan: Plan, template: PlanTemplate, actor: User) -> None:
                 owner=suggested.owner,
                 target_date=phase.ends_on,
             )
-            _save(goal, actor)
+            save_with_history(goal, actor)
 
 
 def plan_start(
@@ -213,7 +207,7 @@ def plan_start(
             review_every_months=review_every_months,
             created_by=actor,
         )
-        _save(plan, actor)
+        save_with_history(plan, actor)
         if template is not None:
             copy_template(plan=plan, template=template, actor=actor)
         audit.record(action="plans.plan.created", obj=plan, data={"person": person.pk})
@@ -245,7 +239,7 @@ def goal_add(*, plan: Plan, actor: User, fields: dict[str, Any]) -> Goal:
             site_id=current.site_id, plan=current, **{k: v for k, v in fields.items() if k in GOAL_FIELDS}
         )
         _check_goal(goal)
-        _save(goal, actor)
+        save_with_history(goal, actor)
         audit.record(action="plans.goal.added", obj=goal, data={"plan": current.pk})
     return goal
 
@@ -270,7 +264,7 @@ def goal_update(*, goal: Goal, actor: User, version: int | None, fields: dict[st
         if not changed:
             return current
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.goal.updated",
             obj=current,
@@ -289,7 +283,7 @@ def phase_update(*, phase: Phase, actor: User, version: int | None, fields: dict
         if current.ends_on < current.starts_on:
             raise DomainError(_("The phase cannot end before it starts."), field="ends_on")
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(action="plans.phase.saved", obj=current, data={"plan": current.plan_id})
     return current
 
@@ -320,7 +314,7 @@ def plan_close(
         current.closed_on = closed_on
         current.closing_note = note
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         if matrix.has_scores(checked):
             _add_assessment(
                 person_id=current.person_id,
@@ -355,8 +349,7 @@ INTERVENTION_MAX_MINUTES = 600
 
 
 def _check_person_open(person: Person) -> None:
-    if person.deleted_at is not None or person.merged_into_id is not None:
-        raise DomainError(_("This record is deleted: restore it first."))
+    _check_live(person)
     if person.case_status == CaseStatus.CLOSED:
         raise DomainError(_("The case is closed: reopen it before recording an intervention."))
 
@@ -474,7 +467,7 @@ def record_intervention(
             recorded_by=actor,
         )
         _check_intervention(intervention, person, date_changed=True)
-        _save(intervention, actor)
+        save_with_history(intervention, actor)
         audit.record(
             action="plans.intervention.added",
             obj=intervention,
@@ -497,16 +490,8 @@ def intervention_add(*, person: Person, actor: User, fields: dict[str, Any]) -> 
 
 
 def _locked_intervention(intervention: Intervention, version: int | None) -> Intervention:
-    current = (
-        Intervention.objects.select_for_update()
-        .filter(pk=intervention.pk, person_id=intervention.person_id)
-        .first()
-    )
-    if current is None:
-        raise DomainError(_("This intervention is no longer in the log: someone removed it."))
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
+    gone = _("This intervention is no longer in the log: someone removed it.")
+    return locked_for_edit(Intervention, intervention, version, gone=gone, person_id=intervention.person_id)
 
 
 def intervention_update(
@@ -541,7 +526,7 @@ def intervention_update(
             current.plan = _plan_of(person, current.goal, current.happened_on)
         _check_intervention(current, person, date_changed="happened_on" in changed)
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.intervention.updated",
             obj=current,
@@ -615,16 +600,6 @@ def _check_language(code: str, field_name: str) -> None:
         raise DomainError(_("Choose a language from the list."), field=field_name)
 
 
-def _store_scan(field_file: Any, scan: CleanUpload) -> None:
-    field_file.save(stored_name(scan), ContentFile(scan.content), save=False)
-
-
-def _delete_after_commit(field_file: Any) -> None:
-    """A replaced scan goes once the change is committed: a rolled-back change keeps its file."""
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 def _add_assessment(
     *,
     person_id: int,
@@ -646,7 +621,7 @@ def _add_assessment(
         assessed_by=actor,
         **scores,
     )
-    _save(assessment, actor)
+    save_with_history(assessment, actor)
     audit.record(
         action="plans.assessment.added",
         obj=assessment,
@@ -700,9 +675,9 @@ def review_add(
                 )
             review.agreement_language = ""
         if scan is not None:
-            _store_scan(review.agreement_scan, scan)
+            uploads.store(review.agreement_scan, scan)
         try:
-            _save(review, actor)
+            save_with_history(review, actor)
             assessment = None
             if matrix.has_scores(checked):
                 assessment = _add_assessment(
@@ -758,11 +733,11 @@ def plan_agreement_record(
         current.agreed_on, current.agreement_language = agreed_on, language
         if scan is not None:
             if had_scan:
-                _delete_after_commit(current.agreement_scan)  # takes the old name before it changes
-            _store_scan(current.agreement_scan, scan)
+                delete_file_after_commit(current.agreement_scan)  # takes the old name before it changes
+            uploads.store(current.agreement_scan, scan)
         current.version += 1
         try:
-            _save(current, actor)
+            save_with_history(current, actor)
             audit.record(
                 action="plans.plan.agreed",
                 obj=current,
@@ -832,13 +807,6 @@ APPOINTMENT_MAX_MINUTES = 12 * 60
 # A booking further ahead than this is almost surely a typing mistake in the year.
 APPOINTMENT_MAX_DAYS_AHEAD = 2 * 366
 WALK_IN_MINUTES = 30
-
-
-def _locked_work[M: (Appointment, Task)](model: type[M], obj: M, version: int | None) -> M:
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
 
 
 def _does_casework(user_id: int, site_id: int) -> bool:
@@ -979,7 +947,7 @@ def appointment_add(
             overlap = _overlapping(appointment) is not None
         else:
             _refuse_overlap(appointment)
-        _save(appointment, actor)
+        save_with_history(appointment, actor)
         audit.record(
             action="plans.appointment.booked",
             obj=appointment,
@@ -1009,7 +977,7 @@ def appointment_update(
         raise ValueError(f"Not an appointment's field: {sorted(unknown)}")
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked_work(Appointment, appointment, version)
+        current = _locked(Appointment, appointment, version)
         _check_live(current.person)
         values = dict(fields)
         for text in ("place", "reason"):
@@ -1030,7 +998,7 @@ def appointment_update(
             else:
                 overlap = _overlapping(current) is not None
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.appointment.updated",
             obj=current,
@@ -1057,7 +1025,7 @@ def appointment_set_status(
         raise DomainError(_("Choose one of the statuses in the list."), field="status")
     now = now or timezone.now()
     with transaction.atomic():
-        current = _locked_work(Appointment, appointment, version)
+        current = _locked(Appointment, appointment, version)
         _check_live(current.person)
         if current.status == status:
             return current
@@ -1069,7 +1037,7 @@ def appointment_set_status(
         before = current.status
         current.status = status
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.appointment.status_changed",
             obj=current,
@@ -1096,7 +1064,7 @@ def walk_in_record(
             status=AppointmentStatus.DONE,
             created_by=actor,
         )
-        _save(appointment, actor)
+        save_with_history(appointment, actor)
         audit.record(action="plans.appointment.walk_in", obj=appointment, data={"person": person.pk})
     return appointment
 
@@ -1147,7 +1115,7 @@ def task_add(
         task = Task(site=site, person=person, created_by=actor, **fields)
         task.title, task.notes = task.title.strip(), task.notes.strip()
         _check_task(task, today=today or timezone.localdate(), changed=TASK_FIELDS)
-        _save(task, actor)
+        save_with_history(task, actor)
         audit.record(
             action="plans.task.added",
             obj=task,
@@ -1164,7 +1132,7 @@ def task_update(
     if unknown:
         raise ValueError(f"Not a task's field: {sorted(unknown)}")
     with transaction.atomic():
-        current = _locked_work(Task, task, version)
+        current = _locked(Task, task, version)
         values = dict(fields)
         for text in ("title", "notes"):
             if isinstance(values.get(text), str):
@@ -1176,7 +1144,7 @@ def task_update(
             setattr(current, name, values[name])
         _check_task(current, today=today or timezone.localdate(), changed=changed)
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.task.updated",
             obj=current,
@@ -1188,14 +1156,14 @@ def task_update(
 def task_done(*, task: Task, actor: User, version: int | None = None, done: bool = True) -> Task:
     """Mark the task done (or, with `done=False`, open again). Twice the same is a no-op."""
     with transaction.atomic():
-        current = _locked_work(Task, task, None)
+        current = _locked(Task, task, None)
         if (current.done_at is not None) == done:
             return current
         if version is not None and current.version != version:
             raise StaleEditError
         current.done_at = timezone.now() if done else None
         current.version += 1
-        _save(current, actor)
+        save_with_history(current, actor)
         audit.record(
             action="plans.task.done" if done else "plans.task.reopened",
             obj=current,
@@ -1207,17 +1175,9 @@ def task_done(*, task: Task, actor: User, version: int | None = None, done: bool
 # --- Plan templates (issue 4, item 1): coordinators and administrators edit their site's ---------
 
 
-def _template_locked(template: PlanTemplate, version: int | None) -> PlanTemplate:
-    """Lock the template for a change to it or to its phases and goals; every change bumps its version."""
-    current = PlanTemplate.objects.select_for_update().get(pk=template.pk)
-    if version is not None and current.version != version:
-        raise StaleEditError
-    return current
-
-
 def _template_touched(template: PlanTemplate, actor: User) -> None:
     template.version += 1
-    _save(template, actor)
+    save_with_history(template, actor)
 
 
 def template_create(
@@ -1234,10 +1194,10 @@ def template_create(
             template = template_create_suggested(site=site, actor=actor, name=name)
             if description:
                 template.description = description
-                _save(template, actor)
+                save_with_history(template, actor)
         else:
             template = PlanTemplate(site=site, name=name, description=description)
-            _save(template, actor)
+            save_with_history(template, actor)
             audit.record(action="plans.template.created", obj=template)
     return template
 
@@ -1249,7 +1209,7 @@ def template_update(
     if not name:
         raise DomainError(_("Give the template a name."), field="name")
     with transaction.atomic():
-        current = _template_locked(template, version)
+        current = _locked(PlanTemplate, template, version)
         if PlanTemplate.objects.filter(name__iexact=name).exclude(pk=current.pk).exists():
             raise DomainError(_("The site already has a template with this name."), field="name")
         current.name, current.description, current.is_active = name, description, is_active
@@ -1276,7 +1236,7 @@ def template_phase_save(
     """Add a phase at the end of the template, or change one of its phases."""
     _check_months(fields["start_month"], fields["end_month"])
     with transaction.atomic():
-        current = _template_locked(template, version)
+        current = _locked(PlanTemplate, template, version)
         if phase is None:
             last = current.phases.order_by("-position").values_list("position", flat=True).first() or 0
             phase = TemplatePhase(site_id=current.site_id, template=current, position=last + 1)
@@ -1285,7 +1245,7 @@ def template_phase_save(
         for name in ("name", "description", "start_month", "end_month"):
             if name in fields:
                 setattr(phase, name, fields[name])
-        _save(phase, actor)
+        save_with_history(phase, actor)
         _template_touched(current, actor)
         audit.record(action="plans.template.updated", obj=current, data={"phase": phase.pk})
     return phase
@@ -1294,7 +1254,7 @@ def template_phase_save(
 def template_phase_remove(*, phase: TemplatePhase, actor: User) -> None:
     """Remove a phase and its suggested goals; plans started from the template keep their copy."""
     with transaction.atomic():
-        current = _template_locked(phase.template, None)
+        current = _locked(PlanTemplate, phase.template, None)
         for goal in phase.goals.all():
             goal._history_user = actor
             goal.delete()
@@ -1307,7 +1267,7 @@ def template_phase_remove(*, phase: TemplatePhase, actor: User) -> None:
 
 def template_goal_add(*, phase: TemplatePhase, actor: User, fields: dict[str, Any]) -> TemplateGoal:
     with transaction.atomic():
-        current = _template_locked(phase.template, None)
+        current = _locked(PlanTemplate, phase.template, None)
         goal = TemplateGoal(
             site_id=current.site_id,
             phase=phase,
@@ -1316,7 +1276,7 @@ def template_goal_add(*, phase: TemplatePhase, actor: User, fields: dict[str, An
             indicator=fields.get("indicator", ""),
             owner=fields.get("owner") or GoalOwner.BOTH,
         )
-        _save(goal, actor)
+        save_with_history(goal, actor)
         _template_touched(current, actor)
         audit.record(action="plans.template.updated", obj=current, data={"goal": goal.pk})
     return goal
@@ -1324,7 +1284,7 @@ def template_goal_add(*, phase: TemplatePhase, actor: User, fields: dict[str, An
 
 def template_goal_remove(*, goal: TemplateGoal, actor: User) -> None:
     with transaction.atomic():
-        current = _template_locked(goal.phase.template, None)
+        current = _locked(PlanTemplate, goal.phase.template, None)
         goal._history_user = actor
         goal_id = goal.pk
         goal.delete()

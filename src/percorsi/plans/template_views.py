@@ -13,13 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
+from percorsi.core.forms import form_status
 from percorsi.plans import services
 from percorsi.plans.forms import TemplateForm, TemplateGoalForm, TemplateNewForm, TemplatePhaseForm
 from percorsi.plans.models import PlanTemplate, TemplateGoal, TemplatePhase
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
 
 
 def _add_error(form: Any, error: DomainError) -> None:
@@ -54,7 +51,7 @@ def template_new(request: HttpRequest, site: str) -> HttpResponse:
         else:
             messages.success(request, _("The template was created. Adapt its phases and goals to the site."))
             return redirect("plans:template_detail", site=site, template_id=template.pk)
-    return render(request, "plans/template_new.html", {"form": form}, status=_status(form))
+    return render(request, "plans/template_new.html", {"form": form}, status=form_status(form))
 
 
 def _template(request: HttpRequest, template_id: int) -> PlanTemplate:
@@ -98,7 +95,7 @@ def template_detail(request: HttpRequest, site: str, template_id: int) -> HttpRe
         request,
         "plans/template_detail.html",
         {"template": template, "form": form, "phases": phases},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -139,7 +136,7 @@ def template_phase(
         request,
         "plans/template_form.html",
         {"form": form, "template": template, "title": title},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

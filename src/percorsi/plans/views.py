@@ -22,8 +22,9 @@ from percorsi.accounts.models import User
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
+from percorsi.core.forms import form_status
 from percorsi.core.models import Site
-from percorsi.core.selectors import site_staff
+from percorsi.core.selectors import operator_choices, site_staff
 from percorsi.people.forms import RemovalForm
 from percorsi.people.models import Person
 from percorsi.plans import calendar as calendar_days
@@ -55,10 +56,6 @@ from percorsi.plans.models import (
 )
 
 
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
 def _person(request: HttpRequest, pk: int) -> Person:
     person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
     if person.merged_into_id is not None or person.deleted_at is not None:
@@ -71,13 +68,6 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
     if plan.person.merged_into_id is not None or plan.person.deleted_at is not None:
         raise Http404
     return plan
-
-
-def _operators(site: Site) -> list[tuple[int, str]]:
-    return [
-        (m.user_id, str(m.user))
-        for m in site_staff(site=site).filter(is_active=True, role__in=["operator", "coordinator"])
-    ]
 
 
 PAGE_SIZE = 25
@@ -128,7 +118,7 @@ def plan_start(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     form = PlanStartForm(
         request.POST if request.method == "POST" else None,
         templates=templates,
-        operators=_operators(request.site),
+        operators=operator_choices(request.site),
         initial={"operator": person.operator_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -155,7 +145,7 @@ def plan_start(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         request,
         "plans/plan_start.html",
         {"form": form, "person": person, "templates": templates},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -208,7 +198,7 @@ def _plan_form_page(
         request,
         "plans/plan_form.html",
         {"form": form, "plan": plan, "person": plan.person, "title": title},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -415,7 +405,7 @@ def _intervention_form_page(
             messages.success(request, success)
             return _case_file(request.site.slug, person)
     context = {"form": form, "person": person, "title": title} | extra
-    return render(request, "plans/intervention_form.html", context, status=_status(form))
+    return render(request, "plans/intervention_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -678,7 +668,7 @@ def _appointment_page(
         request,
         "plans/appointment_form.html",
         {"form": form, "person": person, "show_book_anyway": show_book_anyway, **context},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -793,7 +783,7 @@ def appointment_status(request: HttpRequest, site: str, appointment_id: int) -> 
             "person": appointment.person,
             "next": _next(request),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -943,7 +933,7 @@ def _task_page(
                 else reverse("plans:tasks", args=[request.site.slug])
             )
             return redirect(_back(request, default))
-    return render(request, "plans/task_form.html", {"form": form, **context}, status=_status(form))
+    return render(request, "plans/task_form.html", {"form": form, **context}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
