@@ -571,6 +571,8 @@ def _measure(
     cpu_ms = statistics.median(cpu) * 1000
     with CaptureQueriesContext(connection) as captured:
         call(warmup + iterations)
+    # Read now: reconnecting (as the profiled requests below may) empties the connection's log.
+    queries = list(captured.captured_queries)
     if profile_dir:
         folder = Path(profile_dir)
         folder.mkdir(parents=True, exist_ok=True)
@@ -580,7 +582,7 @@ def _measure(
             once(i)
         profiler.disable()
         profiler.dump_stats(folder / f"{name}-{size}.prof")
-        lines = [f"-- {float(q['time']) * 1000:.2f} ms\n{q['sql']}\n" for q in captured.captured_queries]
+        lines = [f"-- {float(q['time']) * 1000:.2f} ms\n{q['sql']}\n" for q in queries]
         (folder / f"{name}-{size}.sql").write_text("\n".join(lines))
     timings.sort()
     return Result(
@@ -588,7 +590,7 @@ def _measure(
         size=size,
         median_ms=statistics.median(timings) * 1000,
         p95_ms=timings[min(len(timings) - 1, int(len(timings) * 0.95))] * 1000,
-        queries=len(captured.captured_queries),
+        queries=len(queries),
         close_ms=statistics.median(closes) * 1000 if closes else 0.0,
         cpu_ms=cpu_ms,
         busy=busy,

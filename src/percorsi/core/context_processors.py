@@ -31,7 +31,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         def switcher() -> list[tuple[object, str]]:
             view_name = match.view_name if match else None
             kwargs = match.kwargs if match else {}
-            return [(s, switch_url(view_name, kwargs, s)) for s in sites_for_user(user)]
+            return [(s, switch_url(view_name, kwargs, s)) for s in sites_for_user(user, request)]
 
         context["user_sites"] = switcher
     if site is not None and membership is not None:

@@ -15,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django_scopes import scope
 
 from percorsi.core import audit
-from percorsi.core.selectors import membership_for_site, site_by_slug
+from percorsi.core.selectors import membership_for_slug
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -81,10 +81,9 @@ class SiteMiddleware:
             with audit.audit_context(actor_id=actor_id):
                 return self.get_response(request)
 
-        site = site_by_slug(slug)
+        site, membership = membership_for_slug(user=user, slug=slug, request=request)
         if site is None:
             raise Http404
-        membership = membership_for_site(user=user, site=site)
         if membership is None:
             # Recorded under the site that was asked for, so that its auditor sees the attempt.
             audit.record_denied(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -17,22 +18,37 @@ def site_by_slug(slug: str) -> Site | None:
     return Site.objects.filter(slug=slug, is_active=True).first()
 
 
-def membership_for_site(*, user: User, site: Site) -> Membership | None:
-    """The user's active membership for this site: the site's own, else an all-sites one."""
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True).filter(Q(site=site) | Q(site__isnull=True))
-    )
+def active_memberships(user: User, request: HttpRequest | None = None) -> list[Membership]:
+    """The user's active memberships with their sites, in one query. With a request, read once for
+    it: the site middleware and the site switcher of the same page share them."""
+    cached: list[Membership] | None = getattr(request, "_active_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("site"))
+        if request is not None:
+            request._active_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def membership_for_slug(
+    *, user: User, slug: str, request: HttpRequest | None = None
+) -> tuple[Site | None, Membership | None]:
+    """The active site of that slug and the user's active membership for it: the site's own, else
+    an all-sites one. A site the user belongs to costs no query beyond their memberships; another
+    site (or none of that slug) one more, to tell "no such site" from "not yours"."""
+    memberships = active_memberships(user, request)
     for membership in memberships:
-        if membership.site_id == site.pk:
-            membership.site = site
-            return membership
-    return memberships[0] if memberships else None
+        if membership.site is not None and membership.site.slug == slug and membership.site.is_active:
+            return membership.site, membership
+    site = site_by_slug(slug)
+    if site is None:
+        return None, None
+    return site, next((m for m in memberships if m.site_id is None), None)
 
 
-def sites_for_user(user: User) -> list[Site]:
-    """The active sites the user can open, by name: one plain query for a user of some sites, a
-    second one (every active site) for a user of all sites."""
-    memberships = list(Membership.objects.filter(user=user, is_active=True).select_related("site"))
+def sites_for_user(user: User, request: HttpRequest | None = None) -> list[Site]:
+    """The active sites the user can open, by name: no query beyond their memberships for a user of
+    some sites, one more (every active site) for a user of all sites."""
+    memberships = active_memberships(user, request)
     if any(m.site_id is None for m in memberships):
         return list(Site.objects.filter(is_active=True).order_by("name"))
     sites = {m.site.pk: m.site for m in memberships if m.site is not None and m.site.is_active}

@@ -40,7 +40,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     """After login: straight to the only site, to the last one used, or to the site picker."""
-    sites = selectors.sites_for_user(request.user)
+    sites = selectors.sites_for_user(request.user, request)
     if len(sites) == 1:
         return redirect("core:home", site=sites[0].slug)
     last = request.session.get("last_site")
@@ -51,7 +51,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def site_picker(request: HttpRequest) -> HttpResponse:
-    sites = selectors.sites_for_user(request.user)
+    sites = selectors.sites_for_user(request.user, request)
     return render(request, "core/site_picker.html", {"sites": sites})
 
 

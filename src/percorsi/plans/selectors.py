@@ -204,41 +204,42 @@ def active_plans(*, operator_id: int | None = None, overdue_only: bool = False) 
 
 
 def _case_file_plans(person: Person) -> list[Plan]:
-    """The person's plans with their goal counts and current phase, read once per case file view
-    (the plan's panel and the timeline both use them)."""
+    """The person's plans with their goal counts and current phase, and their goals (each with its
+    plan), read once per case file view: the plan's panel, the timeline and the quick entry's goal
+    choices use them. Two plain queries cost less than one with three filtered counts."""
     cached: list[Plan] | None = getattr(person, "_case_file_plans", None)
     if cached is not None:
         return cached
     today = timezone.localdate()
-    ended = [str(s) for s in GOAL_ENDED]
     current_phase = Phase.objects.filter(
         plan=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
     ).order_by("position", "starts_on")
     plans = list(
         Plan.objects.filter(person=person)
         .select_related("operator")
-        .annotate(
-            goals_total=Count("goals"),
-            goals_achieved=Count("goals", filter=Q(goals__status=GoalStatus.ACHIEVED)),
-            goals_overdue=Count(
-                "goals", filter=Q(goals__target_date__lt=today) & ~Q(goals__status__in=ended)
-            ),
-            current_phase=Subquery(current_phase.values("name")[:1]),
-        )
+        .annotate(current_phase=Subquery(current_phase.values("name")[:1]))
         .order_by("-started_on", "-pk")
     )
+    by_pk = {plan.pk: plan for plan in plans}
+    goals = list(Goal.objects.filter(plan_id__in=by_pk)) if plans else []
+    for plan in plans:
+        plan.goals_total = plan.goals_achieved = plan.goals_overdue = 0  # type: ignore[attr-defined]
+    for goal in goals:
+        plan = goal.plan = by_pk[goal.plan_id]
+        plan.goals_total += 1  # type: ignore[attr-defined]
+        if goal.status == GoalStatus.ACHIEVED:
+            plan.goals_achieved += 1  # type: ignore[attr-defined]
+        if goal.target_date and goal.target_date < today and goal.status not in GOAL_ENDED:
+            plan.goals_overdue += 1  # type: ignore[attr-defined]
     person._case_file_plans = plans  # type: ignore[attr-defined]
+    person._case_file_goals = goals  # type: ignore[attr-defined]
     return plans
 
 
 def _case_file_goals(person: Person) -> list[Goal]:
-    """The goals of the person's plans with their plan, read once per case file view (the timeline's
-    goals reached or not, the quick entry's goal choices)."""
-    cached: list[Goal] | None = getattr(person, "_case_file_goals", None)
-    if cached is None:
-        cached = list(Goal.objects.filter(plan__person=person).select_related("plan"))
-        person._case_file_goals = cached  # type: ignore[attr-defined]
-    return cached
+    """The goals of the person's plans, each with its plan (read with the plans)."""
+    _case_file_plans(person)
+    return person._case_file_goals  # type: ignore[attr-defined,no-any-return]
 
 
 def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
@@ -562,14 +563,17 @@ def review_events(person: Person, membership: Any) -> list[TimelineEvent]:
     if not membership.has("plans:read"):
         return []
     events = []
-    for review in Review.objects.filter(plan__person=person).select_related("assessment"):
+    assessments = _case_file_assessments(person)
+    scored = {assessment.review_id for assessment in assessments}
+    plans = [plan.pk for plan in _case_file_plans(person)]
+    for review in Review.objects.filter(plan_id__in=plans) if plans else []:
         detail = [str(_("the person agreed"))] if review.person_agreed else []
-        if getattr(review, "assessment", None) is not None:
+        if review.pk in scored:
             detail.append(str(_("autonomy matrix scored")))
         events.append(
             TimelineEvent(review.held_on, "review", _("Review held with the person"), " · ".join(detail))
         )
-    for assessment in _case_file_assessments(person):
+    for assessment in assessments:
         if assessment.review_id is not None:
             continue  # the review's event says the matrix was scored
         events.append(
