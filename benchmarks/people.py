@@ -112,6 +112,7 @@ TARGETS = [
 LABELS = {
     "list": "people list, first page",
     "case": "case file page",
+    "case_plan": "case file page with a plan",
     "home": "home page with expiry counts",
     "alerts": "alerts page, first page",
     "search": "list, misspelled name search",
@@ -598,6 +599,55 @@ def _measure(
     )
 
 
+def _give_plans(site: Any, pks: list[int], size: int) -> list[int]:
+    """A plan as the demonstration makes them (phases, goals at every status, reviews with the
+    autonomy matrix, about twenty interventions) for people measured with their plan; made once."""
+    from django.db import transaction
+    from django.utils import timezone, translation
+    from django_scopes import scope
+
+    from percorsi.core import audit
+    from percorsi.core.models import Membership
+    from percorsi.plans import demo as plans_demo
+    from percorsi.plans import services as plans_services
+    from percorsi.plans.models import Plan, PlanTemplate
+
+    with (
+        scope(site=site),
+        transaction.atomic(),
+        audit.audit_context(request_id="bench:plans", site_id=site.pk),
+        translation.override("it"),
+    ):
+        have = set(Plan.objects.filter(person_id__in=pks).values_list("person_id", flat=True))
+        missing = [pk for pk in pks if pk not in have]
+        if missing:
+            from percorsi.people.models import Person
+
+            staff = [m.user for m in Membership.objects.filter(site=site).select_related("user")]
+            rng = random.Random(f"{SEED}-plans-{size}")
+            template = PlanTemplate.objects.first() or plans_services.template_create_suggested(
+                site=site, actor=staff[0]
+            )
+            today = timezone.localdate()
+            for person in Person.objects.filter(pk__in=missing, case_status="active"):
+                plans_demo._plan_for(rng, person=person, template=template, staff=staff, today=today)
+        return list(Plan.objects.filter(person_id__in=pks).values_list("person_id", flat=True))
+
+
+def _plan_note(pks: list[int]) -> str:
+    from django_scopes import scopes_disabled
+
+    from percorsi.plans.models import Goal, Intervention
+
+    with scopes_disabled():
+        goals = Goal.objects.filter(plan__person_id__in=pks).count()
+        interventions = Intervention.objects.filter(person_id__in=pks).count()
+    return (
+        f"{len(pks)} people with a plan: {goals / len(pks):.1f} goals and"
+        f" {interventions / len(pks):.1f} interventions each on average"
+    )
+
+
 def _measure_size(*, site: Any, size: int, client: Any, args: argparse.Namespace) -> list[Result]:
     from django_scopes import scopes_disabled
 
@@ -623,6 +673,17 @@ def _measure_size(*, site: Any, size: int, client: Any, args: argparse.Namespace
         pks = list(Person.objects.filter(site=site).values_list("pk", flat=True))
     chosen = rng.sample(pks, min(len(pks), 500))
     results.append(_measure("case", size, lambda i: get(f"{base}{chosen[i % len(chosen)]}/"), **options))
+    if not only or "case_plan" in only:
+        with_plan = _give_plans(site, chosen[:100], size)
+        results.append(
+            _measure(
+                "case_plan",
+                size,
+                lambda i: get(f"{base}{with_plan[i % len(with_plan)]}/"),
+                note=_plan_note(with_plan),
+                **options,
+            )
+        )
     # The operator's home page counts what expires; the alerts page lists it (first page).
     results.append(_measure("home", size, lambda i: get(f"/s/{site.slug}/"), **options))
     results.append(_measure("alerts", size, lambda i: get(f"{base}alerts/"), **options))

@@ -340,3 +340,27 @@ def test_the_volunteer_timeline_leaves_out_statuses_and_documents(
     assert translated(response, "Confidential note") not in timeline
     assert short(date(2023, 9, 1), response) not in timeline  # the passport
     assert short(date(2022, 5, 10), response) not in timeline  # the refugee status
+
+
+def test_a_long_timeline_shows_the_latest_20_events_and_folds_the_rest(
+    client_for: Callable[[str], Client], site_a: Site, person: Person, add_document: Any
+) -> None:
+    # The case opened today and 24 documents issued on the first of each month before: 25 events.
+    days = [date(2020 + n // 12, n % 12 + 1, 1) for n in range(24)]
+    for day in days:
+        add_document(person, kind="identity_card", issued_on=day)
+
+    response = client_for("operator_a").get(url("detail", site_a, pk=person.pk))
+    text = page_text(response)
+    timeline = text[text.index('id="timeline"') :]
+    shown, folded = timeline.split("<details>", 1)
+    with translation.override(response["Content-Language"]):
+        summary = ngettext("Show %(counter)s earlier event", "Show %(counter)s earlier events", 5)
+    assert summary % {"counter": 5} in folded
+    assert shown.count("<li") == 20
+    assert folded.split("</details>", 1)[0].count("<li") == 5
+    # Newest first: the five oldest documents are the folded ones.
+    for day in days[:5]:
+        assert short(day, response) in folded and short(day, response) not in shown
+    for day in days[5:]:
+        assert short(day, response) in shown

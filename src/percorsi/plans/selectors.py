@@ -24,6 +24,7 @@ from percorsi.plans.choices import (
     AppointmentStatus,
     GoalStatus,
     InterventionKind,
+    InterventionService,
     NotificationKind,
     PlanStatus,
 )
@@ -432,9 +433,14 @@ def _case_file_interventions(person: Person) -> list[Intervention]:
     if cached is None:
         cached = list(
             Intervention.objects.filter(person=person)
-            .select_related("operator", "goal")
+            .select_related("operator")
             .order_by("-happened_on", "-pk")
         )
+        # Their goals are among the person's goals, read already: no join for them.
+        goals = {goal.pk: goal for goal in _case_file_goals(person)}
+        for intervention in cached:
+            if intervention.goal_id in goals:
+                intervention.goal = goals[intervention.goal_id]
         person._case_file_interventions = cached  # type: ignore[attr-defined]
     return cached
 
@@ -473,16 +479,19 @@ def intervention_events(person: Person, membership: Any) -> list[TimelineEvent]:
     """One event per intervention on the case file's timeline: the service and the kind."""
     if not membership.has("plans:read"):
         return []
+    # Labels looked up once, not per intervention (a person may have hundreds).
+    services, kinds = dict(InterventionService.choices), dict(InterventionKind.choices)
+    titles = {False: _("Intervention: %(service)s"), True: _("Emergency intervention: %(service)s")}
     events = []
     for intervention in _case_file_interventions(person):
         emergency = intervention.kind == InterventionKind.EMERGENCY
-        title = _("Emergency intervention: %(service)s") if emergency else _("Intervention: %(service)s")
+        service = services.get(intervention.service, intervention.service)
         events.append(
             TimelineEvent(
                 intervention.happened_on,
                 "intervention",
-                title % {"service": intervention.get_service_display()},
-                intervention.get_kind_display(),
+                titles[emergency] % {"service": service},
+                kinds.get(intervention.kind, intervention.kind),
                 extra={"emergency": emergency},
             )
         )
