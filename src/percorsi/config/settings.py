@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "percorsi.accounts",
     "percorsi.people",
     "percorsi.plans",
+    "percorsi.jobs",
 ]
 
 MIDDLEWARE = [
