@@ -165,6 +165,8 @@ EXPECTATIONS: dict[str, Expect] = {
     # The list's buttons: done, or open again; back to the task list.
     "plans:task_done": Expect("plans:write", ok=302, method="post"),
     "plans:task_reopen": Expect("plans:write", ok=302, method="post"),
+    # The job desk (issue 5).
+    "jobs:home": Expect("jobs:read"),
 }
 
 

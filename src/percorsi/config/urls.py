@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("percorsi.core.urls")),
     path("", include("percorsi.people.urls")),
     path("", include("percorsi.plans.urls")),
+    path("", include("percorsi.jobs.urls")),
 ]
 
 handler403 = "percorsi.core.errorviews.permission_denied"

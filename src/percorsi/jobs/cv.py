@@ -279,3 +279,22 @@ def profile(content: dict[str, Any]) -> MatchingProfile:
         working_time=content["availability"]["working_time"],
         places=content["availability"]["places"],
     )
+
+
+@dataclass(frozen=True)
+class Personal:
+    """What of the person's record goes on the CV: only the fields chosen in "include" are filled
+    (the name always). Built from the record by `jobs.selectors.cv_personal`; the CV's outputs (PDF,
+    DOCX, Europass XML) read it, never the record itself."""
+
+    given_names: str
+    family_names: str
+    native_name: str = ""  # the name in the person's own script, if recorded
+    birth_date: str = ""  # ISO date, or "YYYY" / "YYYY-MM" when only that is known
+    nationalities: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes
+    phone: str = ""  # E.164 (+39...)
+    email: str = ""
+    address: str = ""
+    town: str = ""
+    country: str = ""  # ISO 3166 alpha-2 of the address ("IT")
+    legal_status: str = ""  # one line, in the CV's language, only when asked for
