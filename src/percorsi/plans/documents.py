@@ -274,27 +274,32 @@ def _no_fetching() -> Any:
 
     class Refuse(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("The plan document loads no external resources")
+            raise ValueError("The document loads no external resources")
 
     return Refuse()
 
 
-def plan_pdf(*, plan: Plan, language: str, today: date | None = None) -> bytes:
-    """The plan document as PDF bytes, Italian beside `language` (one of DOCUMENT_LANGUAGES)."""
-    # Imported here: WeasyPrint loads Pango when imported, and only this document needs it.
+def html_to_pdf(html: str) -> bytes:
+    """A self-contained HTML page as PDF bytes, loading nothing from outside: how every printed
+    document is made (the plan here, the CV in jobs.cv_documents). The fonts are the stylesheet's."""
+    # Imported here: WeasyPrint loads Pango when imported, and only the documents need it.
     from PIL import ImageFile
     from weasyprint import HTML
 
-    # WeasyPrint turns on Pillow's process-wide "load truncated images" when imported; the document
-    # embeds no pictures, and the uploads must keep refusing truncated ones: turn it off again.
+    # WeasyPrint turns on Pillow's process-wide "load truncated images" when imported; the documents
+    # embed no pictures, and the uploads must keep refusing truncated ones: turn it off again.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
 
+
+def plan_pdf(*, plan: Plan, language: str, today: date | None = None) -> bytes:
+    """The plan document as PDF bytes, Italian beside `language` (one of DOCUMENT_LANGUAGES)."""
     if language not in DOCUMENT_LANGUAGES:
         raise ValueError(f"No plan document in {language!r}")
     context = document_context(plan=plan, language=language, today=today)
     with translation.override("it"):
         html = render_to_string("plans/pdf/plan_document.html", context)
-    return HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+    return html_to_pdf(html)
 
 
 @require_GET
