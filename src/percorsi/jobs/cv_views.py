@@ -193,6 +193,8 @@ def cv_import(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
+                for warning in imported.warnings:
+                    messages.warning(request, warning)
                 messages.success(
                     request,
                     _("The Europass CV was imported as a new version: check it, then change what is needed."),
