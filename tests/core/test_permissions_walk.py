@@ -25,6 +25,19 @@ from PIL import Image
 
 from percorsi.core.models import Membership, Site
 from percorsi.core.permissions import PERMISSIONS, ROLE_PERMISSIONS
+from percorsi.jobs import recognition as job_recognition
+from percorsi.jobs import services as job_services
+from percorsi.jobs import training as job_training
+from percorsi.jobs.models import (
+    Application,
+    JobOffer,
+    Placement,
+    Qualification,
+    RecognitionProcedure,
+    RecognitionStep,
+    Training,
+    TrainingEnrolment,
+)
 from percorsi.people import services, uploads
 from percorsi.people.models import Consent, IdentityDocument, LegalStatus, Merge, Person, SpokenLanguage
 from percorsi.plans import services as plan_services
@@ -167,6 +180,45 @@ EXPECTATIONS: dict[str, Expect] = {
     "plans:task_reopen": Expect("plans:write", ok=302, method="post"),
     # The job desk (issue 5).
     "jobs:home": Expect("jobs:read"),
+    # Qualifications and their recognition (issue 5, item 3); removing a step is the procedure
+    # page's button, back to the procedure.
+    "jobs:qualification_new": Expect("jobs:write"),
+    "jobs:qualification_edit": Expect("jobs:write"),
+    "jobs:recognition_new": Expect("jobs:write"),
+    "jobs:recognitions": Expect("jobs:read"),
+    "jobs:recognition": Expect("jobs:read"),
+    "jobs:recognition_edit": Expect("jobs:write"),
+    "jobs:recognition_outcome": Expect("jobs:write"),
+    "jobs:recognition_step_add": Expect("jobs:write"),
+    "jobs:recognition_step": Expect("jobs:write"),
+    "jobs:recognition_step_remove": Expect("jobs:write", ok=302, method="post"),
+    # The training catalogue; GET of the suggestion shows its form, and the enrolment's page its status.
+    "jobs:trainings": Expect("jobs:read"),
+    "jobs:training_new": Expect("jobs:write"),
+    "jobs:training": Expect("jobs:read"),
+    "jobs:training_edit": Expect("jobs:write"),
+    "jobs:training_suggest": Expect("jobs:write"),
+    "jobs:training_enrolment": Expect("jobs:read"),
+    "jobs:occupations": Expect("jobs:read"),
+    "jobs:offers": Expect("jobs:read"),
+    "jobs:offer_new": Expect("jobs:write"),
+    "jobs:offer": Expect("jobs:read"),
+    "jobs:offer_edit": Expect("jobs:write"),
+    # The offer page's buttons: change the status; prepare an application of a person who fits.
+    "jobs:offer_status": Expect("jobs:write", ok=302, method="post"),
+    "jobs:offer_propose": Expect("jobs:write", ok=302, method="post"),
+    "jobs:employers": Expect("jobs:read"),
+    "jobs:employer": Expect("jobs:read"),
+    "jobs:person": Expect("jobs:read"),
+    "jobs:application_new": Expect("jobs:write"),
+    "jobs:application": Expect("jobs:read"),
+    "jobs:placement_new": Expect("jobs:write"),
+    "jobs:placement_edit": Expect("jobs:write"),
+    "jobs:trades": Expect("jobs:read"),
+    "jobs:cv": Expect("jobs:read"),
+    "jobs:cv_edit": Expect("jobs:write"),
+    "jobs:cv_import": Expect("jobs:write"),
+    "jobs:cv_download": Expect("jobs:read"),
 }
 
 
@@ -189,6 +241,14 @@ class RomaPerson:
     intervention: Intervention  # an entry of the person's log of interventions
     appointment: Appointment  # an appointment with the person, tomorrow
     task: Task  # an open task about the person
+    offer: JobOffer  # a job offer of the site, with an application of the person
+    application: Application
+    placement: Placement  # the person's placement, at the offer's employer
+    training: Training  # a training of the site's catalogue, suggested to the person for a goal
+    enrolment: TrainingEnrolment
+    qualification: Qualification  # a qualification of the person, with a CIMEA procedure and its steps
+    recognition: RecognitionProcedure
+    recognition_step: RecognitionStep
 
 
 @pytest.fixture
@@ -284,7 +344,48 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
             fields={"title": "Call", "due_on": timezone.localdate() + timedelta(days=7), "assignee": actor},
             person=person,
         )
+        offer = job_services.offer_create(
+            site=site,
+            actor=actor,
+            fields={
+                "title": "Cuoco",
+                "source": "website",
+                "employer": job_services.employer_find_or_create(site=site, actor=actor, name="Hotel Roma"),
+            },
+        )
+        application = job_services.application_create(person=person, actor=actor, offer=offer)
+        placement = job_services.placement_create(
+            person=person,
+            actor=actor,
+            fields={
+                "employer": offer.employer,
+                "job_title": "Cuoco",
+                "contract_type": "fixed_term",
+                "started_on": timezone.localdate(),
+            },
+        )
+        job_services.cv_save(person=person, actor=actor, content={"headline": "Cuoco"}, version=None)
+        training = job_training.training_create(
+            site=site, actor=actor, fields={"title": "Corso HACCP", "provider": "CPIA Roma 1"}
+        )
+        enrolment = job_training.enrolment_create(
+            person=person, training=training, actor=actor, goal=plan.goals.order_by("pk").first()
+        )
+        qualification = job_recognition.qualification_add(
+            person=person, actor=actor, fields={"title": "Laurea in Economia", "level": "bachelor"}
+        )
+        recognition = job_recognition.recognition_start(
+            qualification=qualification, actor=actor, route="cimea"
+        )
         return RomaPerson(
+            qualification=qualification,
+            recognition=recognition,
+            recognition_step=recognition.steps.order_by("position").first(),
+            offer=offer,
+            application=application,
+            placement=placement,
+            training=training,
+            enrolment=enrolment,
             appointment=appointment,
             task=task,
             template=template,
@@ -306,7 +407,22 @@ def roma_person(personas: dict[str, Persona]) -> RomaPerson:
 
 
 # URL parameters that name an object of site A: through site B's address they are a 404.
-OBJECT_PARAMS = {"pk", "plan_id", "intervention_id", "template_id", "appointment_id", "task_id"}
+OBJECT_PARAMS = {
+    "pk",
+    "plan_id",
+    "intervention_id",
+    "template_id",
+    "appointment_id",
+    "task_id",
+    "offer_id",
+    "employer_id",
+    "application_id",
+    "placement_id",
+    "training_id",
+    "enrolment_id",
+    "qualification_id",
+    "procedure_id",
+}
 
 
 def _png_bytes() -> bytes:
@@ -385,7 +501,7 @@ def _sample_kwargs(
         # A real object of site A (a person, or a role): another site's object for B's operator.
         "pk": lambda: (
             person.person.pk
-            if name.startswith(("people:", "plans:"))
+            if name.startswith(("people:", "plans:", "jobs:"))
             else Membership.objects.filter(site__slug="roma").order_by("pk").values_list("pk", flat=True)[0]
         ),
         "document_id": lambda: person.document.pk,
@@ -405,6 +521,16 @@ def _sample_kwargs(
         "intervention_id": lambda: person.intervention.pk,
         "appointment_id": lambda: person.appointment.pk,
         "task_id": lambda: person.task.pk,
+        "offer_id": lambda: person.offer.pk,
+        "employer_id": lambda: person.offer.employer_id,
+        "application_id": lambda: person.application.pk,
+        "placement_id": lambda: person.placement.pk,
+        "training_id": lambda: person.training.pk,
+        "enrolment_id": lambda: person.enrolment.pk,
+        "qualification_id": lambda: person.qualification.pk,
+        "procedure_id": lambda: person.recognition.pk,
+        "step_id": lambda: person.recognition_step.pk,
+        "kind": lambda: "docx",
         "uidb64": lambda: urlsafe_base64_encode(force_bytes(user_for_reset.pk)),  # type: ignore[attr-defined]
         "token": lambda: default_token_generator.make_token(user_for_reset),  # type: ignore[arg-type]
     }
@@ -424,7 +550,9 @@ def test_walk(
     request: pytest.FixtureRequest,
 ) -> None:
     # The people of site A are made only for the people pages (they cost most of the setup).
-    roma_person = request.getfixturevalue("roma_person") if name.startswith(("people:", "plans:")) else None
+    roma_person = (
+        request.getfixturevalue("roma_person") if name.startswith(("people:", "plans:", "jobs:")) else None
+    )
     expect = EXPECTATIONS.get(name)
     if expect is None:
         pytest.fail(f"No expectation for the URL {name}: add it to EXPECTATIONS")

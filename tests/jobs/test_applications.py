@@ -82,8 +82,9 @@ def test_from_an_offer_to_a_placement(
         placement = Placement.objects.get()
         assert placement.net_monthly_pay is not None and str(placement.net_monthly_pay) == "1150.00"
         assert Goal.objects.get(pk=goal.pk).status == "achieved"
-        # The desk's work is in the person's log of interventions, as the job desk's.
-        assert Intervention.objects.filter(person=person, service="job_desk").count() == 2
+        # The desk's work is in the person's log of interventions, as the job desk's: the CV, the
+        # application and the placement.
+        assert Intervention.objects.filter(person=person, service="job_desk").count() == 3
     case_file = client.get(f"/s/roma/people/{person.pk}/")
     text = page_text(case_file)
     assert "Cuoco" in text and "Hotel Roma" in text
@@ -156,3 +157,28 @@ def test_a_spontaneous_application_and_a_traineeship_allowance_only_for_a_traine
     assert good.status_code == 302
     work = page_text(client.get(url("person", site_a, pk=person.pk)))
     assert "Magazziniere" in work
+
+
+def test_merging_two_records_that_applied_to_the_same_offer_keeps_one_application_each(
+    site_a: Site,
+    personas: Any,
+    make_person: Callable[..., Person],
+    make_offer: Callable[..., JobOffer],
+    operator: User,
+) -> None:
+    from percorsi.jobs import services as job_services
+    from percorsi.people import services as people_services
+
+    keep = make_person(site_a, "Mohamed", "Kamara")
+    absorb = make_person(site_a, "Muhammad", "Kamara")
+    offer = make_offer("Magazziniere")
+    with scope(site=site_a):
+        employer = job_services.employer_find_or_create(site=site_a, actor=operator, name="Logistica Nord")
+        job_services.application_create(person=keep, actor=operator, offer=offer)
+        twice = job_services.application_create(person=absorb, actor=operator, offer=offer)
+        spontaneous = job_services.application_create(person=absorb, actor=operator, employer=employer)
+        people_services.person_merge(keep=keep, absorb=absorb, actor=personas["coordinator_a"].user)
+    with scopes_disabled():
+        assert Application.objects.filter(person=keep, offer=offer).count() == 1
+        assert Application.objects.get(pk=spontaneous.pk).person_id == keep.pk
+        assert Application.objects.get(pk=twice.pk).person_id == absorb.pk

@@ -40,7 +40,13 @@ class JobsConfig(AppConfig):
                 (RecognitionProcedure, "person"),
                 (RecognitionStep, "procedure__person"),
             ],
-            merged=[Application, Placement, TrainingEnrolment, Qualification, RecognitionProcedure],
+            merged=[
+                (Application, ("offer_id",)),
+                Placement,
+                (TrainingEnrolment, ("training_id",)),
+                Qualification,
+                RecognitionProcedure,
+            ],
         )
         audit_labels.register(
             {
@@ -61,5 +67,49 @@ class JobsConfig(AppConfig):
                 "jobs.placement.updated": _("Placement changed"),
                 "jobs.placement.accessed": _("Another site's placement requested"),
                 "jobs.cv.saved": _("CV saved"),
+                "jobs.cv.viewed": _("CV consulted"),
+                "jobs.cv.downloaded": _("CV downloaded (PDF, Word or Europass)"),
+            }
+        )
+        # The training catalogue and enrolments: their audit labels, the case file's timeline and
+        # the plan's goals (plans may not import jobs: it reads them through its registry).
+        from percorsi.jobs import training
+        from percorsi.plans.selectors import GOAL_NOTES
+
+        TIMELINE_SOURCES.append(training.timeline_events)
+        GOAL_NOTES.append(training.goal_notes)
+        audit_labels.register(
+            {
+                "jobs.training.created": _("Training added to the catalogue"),
+                "jobs.training.updated": _("Training changed"),
+                "jobs.training.accessed": _("Another site's training requested"),
+                "jobs.training.people_searched": _("People searched to suggest a training"),
+                "jobs.training.suggested": _("Training suggested to a person"),
+                "jobs.training.enrolment_updated": _("Status of a person's training changed"),
+                "jobs.training.enrolment_viewed": _("A person's training consulted"),
+                "jobs.training.enrolment_accessed": _("Another site's training enrolment requested"),
+            }
+        )
+        # Qualifications and their recognition: audit labels, the case file's timeline, and the
+        # reminder of a procedure with no change for 30 days (plans reads it through its registry).
+        from percorsi.jobs import recognition
+        from percorsi.plans.reminders import REMINDER_SOURCES
+
+        TIMELINE_SOURCES.append(recognition.timeline_events)
+        REMINDER_SOURCES.append(recognition.stalled_reminders)
+        audit_labels.register(
+            {
+                "jobs.qualification.created": _("Qualification added"),
+                "jobs.qualification.updated": _("Qualification changed"),
+                "jobs.qualification.accessed": _("Another site's qualification requested"),
+                "jobs.recognition.started": _("Recognition procedure started"),
+                "jobs.recognition.updated": _("Recognition procedure changed"),
+                "jobs.recognition.closed": _("Outcome of a recognition procedure recorded"),
+                "jobs.recognition.viewed": _("Recognition procedure consulted"),
+                "jobs.recognition.listed": _("Open recognition procedures consulted"),
+                "jobs.recognition.accessed": _("Another site's recognition procedure requested"),
+                "jobs.recognition.step_added": _("Step added to a recognition procedure"),
+                "jobs.recognition.step_updated": _("Step of a recognition procedure changed"),
+                "jobs.recognition.step_removed": _("Step of a recognition procedure removed"),
             }
         )

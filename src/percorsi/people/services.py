@@ -613,14 +613,16 @@ _MERGE_CHECKS: list[Callable[[Person, Person], str | None]] = []
 def register_person_records(
     *,
     transferred: Iterable[tuple[type[Any], str]] = (),
-    merged: Iterable[type[Any]] = (),
+    merged: Iterable[type[Any] | tuple[type[Any], tuple[str, ...]]] = (),
     merge_check: Callable[[Person, Person], str | None] | None = None,
 ) -> None:
     """Called by an app's ready(): `transferred` are (model, path to the person) whose site follows
-    the person's; `merged` models have a `person` field and move to the kept record; `merge_check`
-    returns a translated reason to refuse a merge (e.g. both have an active plan), or None."""
+    the person's; `merged` models have a `person` field and move to the kept record (a model with the
+    fields that are unique per person, e.g. `(TrainingEnrolment, ("training_id",))`: a row that would
+    repeat one of the kept record's stays with the absorbed record); `merge_check` returns a
+    translated reason to refuse a merge (e.g. both have an active plan), or None."""
     _TRANSFERRED.extend(transferred)
-    _MOVABLE.extend((model, ()) for model in merged)
+    _MOVABLE.extend(item if isinstance(item, tuple) else (item, ()) for item in merged)
     if merge_check is not None:
         _MERGE_CHECKS.append(merge_check)
 
@@ -652,8 +654,9 @@ def person_merge(*, keep: Person, absorb: Person, actor: User) -> Merge:
             )
             ids = []
             for row in rows:
-                if unique and tuple(getattr(row, f) for f in unique) in taken:
-                    continue
+                key = tuple(getattr(row, f) for f in unique)
+                if unique and None not in key and key in taken:
+                    continue  # an empty field (a spontaneous application has no offer) repeats nothing
                 if model is HouseholdLink and row.relative_id == keep.pk:
                     continue  # would link the record to itself
                 ids.append(row.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -57,6 +57,21 @@ def person_plans(*, person: Person) -> list[Plan]:
         Plan.objects.filter(person=person).select_related("operator"),
         key=lambda p: (p.status != PlanStatus.ACTIVE, -p.started_on.toordinal(), -p.pk),
     )
+
+
+# What other parts of Percorsi (the job desk...) know of a plan's goals: plans may not import them, so
+# they register here. Each source takes the plan's goals and returns short lines by goal id (e.g.
+# "Training: Corso HACCP — attending"), in one query for all the goals.
+GOAL_NOTES: list[Callable[[list[Goal]], dict[int, list[str]]]] = []
+
+
+def goal_notes(goals: list[Goal]) -> dict[int, list[str]]:
+    """Every registered source's lines, by goal id; one query per source whatever the goals."""
+    notes: dict[int, list[str]] = {}
+    for source in GOAL_NOTES:
+        for goal_id, lines in source(goals).items():
+            notes.setdefault(goal_id, []).extend(lines)
+    return notes
 
 
 def plan_page(*, pk: int) -> Plan | None:

@@ -158,6 +158,9 @@ def plan_detail(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
         raise Http404
     audit.record(action="plans.plan.viewed", obj=plan, data={"person": plan.person_id})
     goals = list(plan.goals.all())
+    notes = selectors.goal_notes(goals)  # what the other services did for each goal (trainings...)
+    for goal in goals:
+        goal.service_notes = notes.get(goal.pk, [])  # type: ignore[attr-defined]
     phases = list(plan.phases.all())
     by_phase = [(phase, [g for g in goals if g.phase_id == phase.pk]) for phase in phases]
     loose = [g for g in goals if g.phase_id is None]
