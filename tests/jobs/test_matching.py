@@ -106,3 +106,27 @@ def test_the_offer_page_lists_who_fits_with_reasons_and_the_person_page_the_offe
     offers = person_page[person_page.index('id="work-offers"') :]
     assert offers.index("Cuoco di linea") < offers.index("Muratore")
     assert closed.title not in offers
+
+
+def test_the_place_and_the_working_time_are_questions_not_missing_requirements(
+    site_a: Site,
+    make_person: Callable[..., Person],
+    save_cv: Callable[..., Any],
+    make_offer: Callable[..., JobOffer],
+    cook: Occupation,
+) -> None:
+    anywhere = make_person(site_a, "Musa", "Kamara")
+    elsewhere = make_person(site_a, "Awa", "Diallo")
+    save_cv(anywhere, wants=[cook], places="ovunque", working_time="full_time")
+    save_cv(elsewhere, wants=[cook], places="Vicenza e provincia", working_time="part_time")
+    offer = make_offer(occupation=cook, place="Guidonia", working_time="full_time")
+
+    matches, _without = ranked(offer)
+
+    first, second = matches
+    assert first.person.pk == anywhere.pk and first.fit.checks == [] and first.fit.missing == []
+    assert second.fit.missing == []
+    assert second.fit.checks == [
+        "looks for part time work",
+        "check the place: works in Vicenza e provincia, the job is in Guidonia",
+    ]

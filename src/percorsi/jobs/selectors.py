@@ -59,6 +59,8 @@ POINTS_ITALIAN = 15
 POINTS_LICENCE = 10
 POINTS_AVAILABLE = 5
 POINTS_PLACE = 5
+# Words for "anywhere" in where a person can work.
+ANYWHERE = ("ovunque", "dovunque", "anywhere", "everywhere", "qualsiasi")
 
 
 @dataclass
@@ -67,7 +69,8 @@ class Fit:
 
     score: int = 0
     reasons: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # requirements of the offer the person lacks
+    checks: list[str] = field(default_factory=list)  # preferences that differ: worth a question
 
 
 @dataclass
@@ -153,19 +156,23 @@ def fit(cv: CV, offer: JobOffer, *, today: date | None = None) -> Fit:
             % {"day": formats.date_format(cv.available_from, "SHORT_DATE_FORMAT")}  # type: ignore[arg-type]
         )
     else:
-        result.missing.append(_("looks for %(wanted)s work") % {"wanted": cv.get_working_time_display()})
+        result.checks.append(_("looks for %(wanted)s work") % {"wanted": cv.get_working_time_display()})
+    # The place: words of the offer's place found in where the person can work ("Roma" in "Roma e
+    # provincia"). Towns and provinces are not known to Percorsi, so a difference is something to
+    # ask the person, not a requirement missing.
     place = offer.place.strip().lower()
     places = cv.places.lower()
-    if (
-        not place
-        or not places
-        or any(word in places for word in place.replace(",", " ").split() if len(word) > 2)
-    ):
+    anywhere = any(word in places.split() for word in ANYWHERE)
+    near = any(word in places for word in place.replace(",", " ").split() if len(word) > 2)
+    if not place or not places or anywhere or near:
         result.score += POINTS_PLACE
         if place and places:
             result.reasons.append(_("can work in %(place)s") % {"place": offer.place})
     else:
-        result.missing.append(_("works in %(places)s") % {"places": cv.places})
+        result.checks.append(
+            _("check the place: works in %(places)s, the job is in %(place)s")
+            % {"places": cv.places, "place": offer.place}
+        )
     return result
 
 
@@ -176,7 +183,7 @@ def _live_people() -> Q:
 
 
 def matches_for_offer(
-    offer: JobOffer, *, limit: int = 50, today: date | None = None
+    offer: JobOffer, *, limit: int = 30, today: date | None = None
 ) -> tuple[list[Match], int]:
     """The site's people with a CV ranked by their fit to the offer (best first; at equal score, the
     one missing fewer requirements), and how many active people have no CV (so are not ranked)."""
@@ -199,7 +206,15 @@ def matches_for_offer(
         )
     )
     matches = [Match(fit=fit(cv, offer, today=today), person=cv.person, cv=cv) for cv in cvs]
-    matches.sort(key=lambda m: (-m.fit.score, len(m.fit.missing), m.person.family_names, m.person.pk))  # type: ignore[union-attr]
+    matches.sort(
+        key=lambda m: (
+            -m.fit.score,
+            len(m.fit.missing),
+            len(m.fit.checks),
+            m.person.family_names,
+            m.person.pk,
+        )
+    )  # type: ignore[union-attr]
     without = (
         Person.objects.filter(deleted_at__isnull=True, merged_into__isnull=True, cv__isnull=True)
         .exclude(case_status=CaseStatus.CLOSED)
@@ -220,7 +235,7 @@ def matches_for_person(person: Person, *, limit: int = 30, today: date | None = 
         .select_related("employer", "occupation")
     )
     matches = [Match(fit=fit(cv, offer, today=today), offer=offer, cv=cv) for offer in offers]
-    matches.sort(key=lambda m: (-m.fit.score, len(m.fit.missing), -m.offer.pk))  # type: ignore[union-attr]
+    matches.sort(key=lambda m: (-m.fit.score, len(m.fit.missing), len(m.fit.checks), -m.offer.pk))  # type: ignore[union-attr]
     return matches[:limit]
 
 
