@@ -89,3 +89,4 @@ class NotificationKind(models.TextChoices):
     TASK_DUE = "task_due", _("task due")
     PERMIT_EXPIRING = "permit_expiring", _("permit or document expiring")
     APPOINTMENT = "appointment", _("appointment")
+    RECOGNITION_STALLED = "recognition_stalled", _("recognition step with no change in 30 days")

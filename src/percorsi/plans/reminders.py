@@ -4,7 +4,9 @@ What is reminded, and to whom:
 - a plan's review due within 7 days or overdue: the plan's operator (else the site's coordinators);
 - a goal past its target date, not ended: the plan's operator (else the coordinators);
 - a task due today or overdue, not done: its assignee;
-- a permit or document expired or expiring within 60 days: the person's operator (else the coordinators).
+- a permit or document expired or expiring within 60 days: the person's operator (else the coordinators);
+- whatever the apps above plans register in `REMINDER_SOURCES` (plans may not import them), e.g. a
+  recognition procedure with no change for 30 days (jobs).
 
 Each reminder has a key (what, which record, which date): a second run the same day, or the next
 day for the same due date, makes nothing new and sends nothing twice. An e-mail lists only how many
@@ -15,6 +17,7 @@ E-mails not sent (the mail server was down) are sent at the next run.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,6 +54,13 @@ class Due:
     person_id: int | None
     object_id: int | None
     due_on: date | None
+
+
+# Apps above plans add their reminders here from their AppConfig.ready(): a source gets the site,
+# today and the site's coordinators (reminded when nobody follows the record) and returns its `Due`
+# reminders, each keyed by what and which date, so that a second run makes nothing new. It runs
+# inside the site's scope.
+REMINDER_SOURCES: list[Callable[[Site, date, list[int]], list[Due]]] = []
 
 
 def _coordinators(site: Site) -> list[int]:
@@ -121,6 +131,8 @@ def due_reminders(site: Site, today: date) -> list[Due]:
             found.append(
                 Due(user_id, NotificationKind.PERMIT_EXPIRING, key, expiry.person_id, None, expiry.expires_on)
             )
+    for source in REMINDER_SOURCES:
+        found.extend(source(site, today, coordinators))
     return found
 
 
