@@ -384,7 +384,10 @@ def case_file_panel(person: Person, membership: Any) -> Any:
             "person": person,
             "current": [p for p in placements if p.is_current(today)],
             "open_applications": open_applications(applications),
-            "cv": CV.objects.filter(person=person).select_related("current").first(),
+            # When the CV was last saved, not its content: a small read.
+            "cv_updated": CV.objects.filter(person=person, current__isnull=False)
+            .values_list("updated_at", flat=True)
+            .first(),
             "can_write": membership.has("jobs:write") and person.deleted_at is None,
         },
         12,
