@@ -182,3 +182,17 @@ def test_merging_two_records_that_applied_to_the_same_offer_keeps_one_applicatio
         assert Application.objects.filter(person=keep, offer=offer).count() == 1
         assert Application.objects.get(pk=spontaneous.pk).person_id == keep.pk
         assert Application.objects.get(pk=twice.pk).person_id == absorb.pk
+
+
+def test_a_desk_volunteer_records_a_placement_without_seeing_the_plan(
+    site_a: Site, client_for: Callable[[str], Client], make_person: Callable[..., Person], operator: User
+) -> None:
+    person = make_person(site_a, "Awa", "Diallo")
+    with scope(site=site_a):
+        plan = plan_services.plan_start(person=person, actor=operator, started_on=timezone.localdate())
+        plan_services.goal_add(
+            plan=plan, actor=operator, fields={"area": "work", "description": "Trovare lavoro"}
+        )
+    volunteer, coordinator = client_for("volunteer_a"), client_for("coordinator_a")
+    assert "Trovare lavoro" not in page_text(volunteer.get(url("placement_new", site_a, pk=person.pk)))
+    assert "Trovare lavoro" in page_text(coordinator.get(url("placement_new", site_a, pk=person.pk)))

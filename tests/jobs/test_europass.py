@@ -15,6 +15,7 @@ from typing import Any
 import pycountry
 import pytest
 from django.utils import translation
+from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -314,9 +315,11 @@ def test_a_full_cv_exports_as_a_valid_europass_document() -> None:
     assert document.find(".//e:WorkExperience[2]/e:Period/e:To", NS) is None
     activities = texts_of(document, "//e:WorkExperience/e:Activities")
     assert activities[0] == ("<p>Preparazione dei piatti</p><p>Ordini &lt;fornitori&gt; &amp; magazzino</p>")
-    # Informal work is work experience, and says so.
-    assert "Informal work" in activities[1]
-    assert "Informal work" not in activities[0]
+    # Informal work is work experience, and says so (in the CV's language).
+    with translation.override("it"):
+        informal = gettext("Informal work (no written contract).")
+    assert informal != "Informal work (no written contract)." and informal in activities[1]
+    assert informal not in activities[0]
     assert texts_of(document, "//e:WorkExperience[1]//e:Country/e:Code") == ["NG"]
 
     assert texts_of(document, "//e:Education/e:Title") == ["Diploma di scuola secondaria", "Corso HACCP"]

@@ -166,3 +166,17 @@ def test_most_requested_trades_counts_offers_by_group_and_occupation(
     bad = client_for("operator_a").get(url("trades", site_a) + "?start=2026-05-01&end=2026-01-01")
     assert bad.status_code == 400
     assert said(bad, "The end comes before the start.") in page_text(bad)
+
+
+def test_the_offers_list_filters_by_sector(
+    site_a: Site,
+    client_for: Callable[[str], Client],
+    make_offer: Callable[..., JobOffer],
+    cook: Occupation,
+    bricklayer: Occupation,
+) -> None:
+    make_offer("Cuoco", occupation=cook)
+    make_offer("Muratore", occupation=bricklayer)
+    page = page_text(client_for("operator_a").get(url("offers", site_a) + "?sector=71"))
+    listed = page[page.index("<tbody>") :]
+    assert "Muratore" in listed and "Cuoco" not in listed

@@ -234,9 +234,12 @@ class PlacementForm(forms.Form):
         self.order_fields(["job_title", "occupation"])
         self.goals = {goal.pk: goal for goal in goals}
         self.fields["goal"].choices = [("", _("none"))] + [(g.pk, g.description) for g in goals]
+        if not goals:
+            # No goal to serve (no plan, or a role that does not see plans): no plan fields.
+            del self.fields["goal"], self.fields["goal_achieved"]
         if editing:
             self.fields["version"].required = True
-            del self.fields["goal_achieved"]
+            self.fields.pop("goal_achieved", None)
         else:
             del self.fields["version"]
 

@@ -23,7 +23,7 @@ from percorsi.core.forms import form_status
 from percorsi.jobs import selectors, services
 from percorsi.jobs.choices import APPLICATION_ENDED, OfferSource, OfferStatus
 from percorsi.jobs.forms import ApplicationForm, EmployerForm, OfferForm, PlacementForm, TradesForm
-from percorsi.jobs.models import Application, Employer, JobOffer, Placement
+from percorsi.jobs.models import Application, Employer, IscoGroup, JobOffer, Placement
 from percorsi.people.models import Person
 from percorsi.plans.selectors import active_plan_goals
 
@@ -111,6 +111,8 @@ def offer_list(request: HttpRequest, site: str) -> HttpResponse:
             "query": query,
             "statuses": OfferStatus.choices,
             "sources": OfferSource.choices,
+            "sectors": IscoGroup.objects.filter(level=2).order_by("code"),
+            "sector": sector,
             "params": params.urlencode(),
             "can_write": request.membership.has("jobs:write"),
             "today": timezone.localdate(),
@@ -321,6 +323,7 @@ def person_work(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "placements": placements,
             "current": [p for p in placements if p.is_current(today)],
             "matches": selectors.matches_for_person(person, limit=10),
+            "applied": {a.offer_id for a in applications if a.offer_id},
             "can_write": request.membership.has("jobs:write"),
             "today": today,
         },
@@ -423,8 +426,9 @@ def application_detail(request: HttpRequest, site: str, application_id: int) -> 
 # --- Placements ---------------------------------------------------------------------------------------
 
 
-def _placement_goals(person: Person) -> list[Any]:
-    return active_plan_goals(person=person)
+def _placement_goals(request: HttpRequest, person: Person) -> list[Any]:
+    """The goals a placement may serve: only for a role that sees plans (not a desk volunteer)."""
+    return active_plan_goals(person=person) if request.membership.has("plans:read") else []
 
 
 @require_http_methods(["GET", "POST"])
@@ -450,7 +454,7 @@ def placement_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
                 "contract_type": offer.contract_type if offer else "",
                 "hours_per_week": offer.hours_per_week if offer else None,
             }
-    goals = _placement_goals(person)
+    goals = _placement_goals(request, person)
     form = PlacementForm(request.POST or None, initial=initial, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
@@ -500,8 +504,8 @@ def placement_edit(request: HttpRequest, site: str, placement_id: int) -> HttpRe
         "version": placement.version,
         "goal": placement.goal_id,
     }
-    goals = _placement_goals(person)
-    if placement.goal is not None and placement.goal not in goals:
+    goals = _placement_goals(request, person)
+    if goals and placement.goal is not None and placement.goal not in goals:
         goals.append(placement.goal)
     form = PlacementForm(request.POST or None, initial=initial, goals=goals, editing=True)
     if request.method == "POST" and form.is_valid():
