@@ -1,6 +1,6 @@
 """Demonstration data for the job desk: employers, 200 job offers per site from mixed sources, CVs
-for about half the people, applications at every stage and placements. Trainings and recognition
-procedures are added by their own demo steps.
+for about half the people, applications at every stage and placements, a catalogue of trainings
+with enrolments, qualifications earned abroad with recognition procedures at every stage.
 
 Made directly with the models (the audit log is not for invented work), once per site."""
 
@@ -19,8 +19,31 @@ from simple_history.utils import bulk_create_with_history
 from percorsi.accounts.models import User
 from percorsi.core.models import Membership, Site
 from percorsi.jobs import cv as cv_content
-from percorsi.jobs.choices import ApplicationStatus, ContractType, OfferSource, OfferStatus, WorkingTime
-from percorsi.jobs.models import CV, Application, CVVersion, Employer, JobOffer, Occupation, Placement
+from percorsi.jobs.choices import (
+    ROUTE_STEPS,
+    ApplicationStatus,
+    ContractType,
+    EnrolmentStatus,
+    OfferSource,
+    OfferStatus,
+    RecognitionOutcome,
+    StepStatus,
+    WorkingTime,
+)
+from percorsi.jobs.models import (
+    CV,
+    Application,
+    CVVersion,
+    Employer,
+    JobOffer,
+    Occupation,
+    Placement,
+    Qualification,
+    RecognitionProcedure,
+    RecognitionStep,
+    Training,
+    TrainingEnrolment,
+)
 from percorsi.jobs.services import apply_profile
 from percorsi.people.choices import CaseStatus
 from percorsi.people.models import Person
@@ -143,6 +166,8 @@ def create_demo_jobs(*, site: Site) -> int:
             staff=staff,
             today=today,
         )
+        made += _trainings(rng, site=site, cvs=cvs, occupations=occupations, staff=staff, today=today)
+        made += _recognitions(rng, site=site, people=people, staff=staff, today=today)
     return len(employers) + len(offers) + len(cvs) + made
 
 
@@ -436,3 +461,214 @@ def _applications_and_placements(
         )
     placements = bulk_create_with_history(placements, Placement, batch_size=500, default_user=staff[0])
     return len(applications) + len(placements)
+
+
+# (title, provider, ISCO unit group, hours, cost, Italian level, documents)
+TRAININGS = [
+    (
+        "Corso HACCP per alimentaristi",
+        "Ente Formazione Ristorazione",
+        "9412",
+        12,
+        "0",
+        "A2",
+        "Documento d'identità",
+    ),
+    (
+        "Aiuto cuoco: corso professionale",
+        "Scuola di cucina regionale",
+        "5120",
+        300,
+        "0",
+        "A2",
+        "Permesso di soggiorno",
+    ),
+    ("Sicurezza sul lavoro: formazione generale", "Centro per la sicurezza", "", 4, "0", "A1", ""),
+    (
+        "Patentino per carrelli elevatori",
+        "Centro formazione logistica",
+        "8344",
+        12,
+        "150",
+        "A2",
+        "Permesso di soggiorno",
+    ),
+    (
+        "Operatore socio-sanitario (OSS)",
+        "Ente di formazione accreditato",
+        "5321",
+        1000,
+        "0",
+        "B1",
+        "Licenza media",
+    ),
+    ("Addetto alle pulizie professionali", "Cooperativa formazione", "9112", 40, "0", "A1", ""),
+    ("Muratore: cantiere scuola", "Scuola edile", "7112", 120, "0", "A2", ""),
+    ("Saldatura a filo (MIG/MAG)", "Centro formazione metalmeccanica", "7212", 80, "200", "A2", ""),
+    ("Potatura e giardinaggio", "Istituto agrario", "9214", 60, "0", "A1", ""),
+    ("Italiano per il lavoro: la cucina", "CPIA", "", 40, "0", "literacy", ""),
+]
+
+
+def _trainings(
+    rng: random.Random,
+    *,
+    site: Site,
+    cvs: list[CV],
+    occupations: dict[str, Occupation],
+    staff: list[User],
+    today: date,
+) -> int:
+    found = {
+        o.isco_group_id: o
+        for o in Occupation.objects.filter(isco_group_id__in=[t[2] for t in TRAININGS if t[2]])
+    }
+    trainings = []
+    for n, (title, provider, code, hours, cost, level, documents) in enumerate(TRAININGS):
+        start = today + timedelta(days=rng.randint(-120, 90))
+        trainings.append(
+            Training(
+                site=site,
+                title=title,
+                provider=provider,
+                occupation=found.get(code) or occupations.get(code),
+                place=rng.choice(PLACES.get(site.slug, [site.city])),
+                starts_on=start,
+                ends_on=start + timedelta(days=max(1, hours // 4)),
+                hours=hours,
+                cost=Decimal(cost),
+                language_level=level if level != "literacy" else "",
+                documents_required=documents,
+                places=rng.choice([10, 12, 15, 20]),
+                application_deadline=start - timedelta(days=7),
+                link=f"https://formazione.example.org/corsi/{site.slug}-{n}",
+                created_by=staff[0],
+            )
+        )
+    trainings = bulk_create_with_history(trainings, Training, default_user=staff[0])
+    enrolments = []
+    for cv in cvs:
+        if rng.random() > 0.3:
+            continue
+        training = rng.choice(trainings)
+        suggested = min(today, (training.starts_on or today) - timedelta(days=rng.randint(8, 40)))
+        if training.ends_on and training.ends_on < today:
+            status = rng.choices(
+                [EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED, EnrolmentStatus.SUGGESTED],
+                weights=[6, 2, 1],
+            )[0]
+        elif training.starts_on and training.starts_on <= today:
+            status = rng.choice(
+                [EnrolmentStatus.ATTENDING, EnrolmentStatus.ATTENDING, EnrolmentStatus.DROPPED]
+            )
+        else:
+            status = rng.choice([EnrolmentStatus.SUGGESTED, EnrolmentStatus.ENROLLED])
+        enrolments.append(
+            TrainingEnrolment(
+                site=site,
+                person_id=cv.person_id,
+                training=training,
+                status=status,
+                status_since=min(today, max(suggested, training.ends_on or suggested))
+                if status == EnrolmentStatus.COMPLETED
+                else suggested,
+                suggested_on=suggested,
+                certificate=status == EnrolmentStatus.COMPLETED and rng.random() < 0.8,
+                suggested_by=rng.choice(staff),
+            )
+        )
+    bulk_create_with_history(enrolments, TrainingEnrolment, default_user=staff[0])
+    return len(trainings) + len(enrolments)
+
+
+QUALIFICATIONS = [
+    ("Diploma di scuola secondaria superiore", "upper_secondary", ""),
+    ("Laurea in ingegneria civile", "bachelor", "ingegneria"),
+    ("Diploma di infermiere", "post_secondary", "infermieristica"),
+    ("Laurea in economia", "bachelor", "economia"),
+    ("Diploma professionale di elettricista", "vocational", "elettrotecnica"),
+    ("Laurea in lettere", "bachelor", "lettere"),
+]
+
+
+def _recognitions(
+    rng: random.Random, *, site: Site, people: list[Person], staff: list[User], today: date
+) -> int:
+    chosen = [p for p in people if p.case_status != CaseStatus.CLOSED and rng.random() < 0.12]
+    made = 0
+    for person in chosen:
+        title, level, field = rng.choice(QUALIFICATIONS)
+        no_documents = rng.random() < 0.3
+        qualification = Qualification.objects.create(
+            site=site,
+            person=person,
+            title=title,
+            level=level,
+            field=field,
+            country=person.birth_country or "",
+            institution="",
+            year=today.year - rng.randint(3, 15),
+            documents=["none"]
+            if no_documents
+            else rng.choice([["original"], ["copy", "transcript"], ["original", "translation"]]),
+        )
+        made += 1
+        if rng.random() < 0.25:
+            continue  # recorded, no procedure yet
+        route = (
+            "eqpr"
+            if no_documents
+            else rng.choice(["cimea", "cimea", "equivalence", "declaration_of_value", "professional"])
+        )
+        started = today - timedelta(days=rng.randint(10, 300))
+        kinds = ROUTE_STEPS[route]
+        # How far it went: the steps done so far; a finished one has its outcome.
+        done = rng.randint(0, len(kinds))
+        finished = done == len(kinds)
+        stalled = not finished and rng.random() < 0.3
+        last = started + timedelta(days=15 * done)
+        if stalled:
+            last = min(last, today - timedelta(days=rng.randint(31, 80)))
+        last = min(last, today)
+        outcome = (
+            rng.choice([RecognitionOutcome.RECOGNISED, RecognitionOutcome.PARTLY, RecognitionOutcome.REFUSED])
+            if finished
+            else ""
+        )
+        procedure = RecognitionProcedure.objects.create(
+            site=site,
+            person=person,
+            qualification=qualification,
+            route=route,
+            started_on=started,
+            operator=rng.choice(staff),
+            outcome=outcome,
+            outcome_on=last if finished else None,
+            outcome_note="Comparabile a un titolo italiano di pari livello."
+            if outcome == RecognitionOutcome.RECOGNISED
+            else "",
+            last_activity_on=last,
+        )
+        steps = []
+        for position, kind in enumerate(kinds, start=1):
+            is_done = position <= done
+            day = min(today, started + timedelta(days=15 * position))
+            steps.append(
+                RecognitionStep(
+                    site=site,
+                    procedure=procedure,
+                    position=position,
+                    kind=kind,
+                    status=StepStatus.DONE
+                    if is_done
+                    else (StepStatus.IN_PROGRESS if position == done + 1 else StepStatus.TO_DO),
+                    done_on=day if is_done else None,
+                    cost=Decimal(rng.choice(["0", "16.00", "48.00", "120.00"]))
+                    if kind in ("translation", "legalisation", "application")
+                    else None,
+                    changed_on=min(day, last),
+                )
+            )
+        bulk_create_with_history(steps, RecognitionStep, default_user=staff[0])
+        made += 1 + len(steps)
+    return made
