@@ -11,13 +11,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from percorsi.core.models import Site
 from percorsi.jobs import cv as cv_content
 from percorsi.jobs.choices import (
     APPLICATION_ENDED,
     CEFR_ORDER,
     LICENCE_COVERS,
-    ApplicationStatus,
     OfferStatus,
 )
 from percorsi.jobs.models import CV, Application, IscoGroup, JobOffer, Occupation, Placement
@@ -242,11 +240,6 @@ def matches_for_person(person: Person, *, limit: int = 30, today: date | None = 
 # --- A person's work at the desk ----------------------------------------------------------------------
 
 
-def current_placements(person: Person, today: date | None = None) -> list[Placement]:
-    today = today or timezone.localdate()
-    return [p for p in person_placements(person) if p.is_current(today)]
-
-
 def person_placements(person: Person) -> list[Placement]:
     return list(Placement.objects.filter(person=person).select_related("employer", "occupation"))
 
@@ -348,14 +341,6 @@ def most_requested_trades(*, start: date, end: date) -> tuple[list[TradeRow], in
     if unknown:
         result.append(TradeRow(group=None, offers=unknown, occupations=[]))
     return result, total
-
-
-def application_statuses() -> list[tuple[str, str]]:
-    return list(ApplicationStatus.choices)
-
-
-def sites_offers_count(site: Site) -> int:
-    return JobOffer.objects.filter(site=site, status=OfferStatus.OPEN).count()
 
 
 # --- The case file's part -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _person(request: HttpRequest, pk: int) -> Person:
     return person
 
 
-def _employers(request: HttpRequest) -> list[Employer]:
+def _employers() -> list[Employer]:
     return list(Employer.objects.only("pk", "name").order_by("name"))
 
 
@@ -154,7 +154,7 @@ def offer_new(request: HttpRequest, site: str) -> HttpResponse:
     return render(
         request,
         "jobs/offer_form.html",
-        {"form": form, "employers": _employers(request), "offer": None},
+        {"form": form, "employers": _employers(), "offer": None},
         status=form_status(form),
     )
 
@@ -174,7 +174,7 @@ def offer_edit(request: HttpRequest, site: str, offer_id: int) -> HttpResponse:
     return render(
         request,
         "jobs/offer_form.html",
-        {"form": form, "employers": _employers(request), "offer": offer},
+        {"form": form, "employers": _employers(), "offer": offer},
         status=form_status(form),
     )
 
@@ -368,7 +368,7 @@ def application_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     return render(
         request,
         "jobs/application_form.html",
-        {"form": form, "person": person, "application": None, "employers": _employers(request)},
+        {"form": form, "person": person, "application": None, "employers": _employers()},
         status=form_status(form),
     )
 
@@ -485,7 +485,7 @@ def placement_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "person": person,
             "placement": None,
             "application": application,
-            "employers": _employers(request),
+            "employers": _employers(),
         },
         status=form_status(form),
     )
@@ -533,7 +533,7 @@ def placement_edit(request: HttpRequest, site: str, placement_id: int) -> HttpRe
             "person": person,
             "placement": placement,
             "application": None,
-            "employers": _employers(request),
+            "employers": _employers(),
         },
         status=form_status(form),
     )
