@@ -101,6 +101,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "people:detail": Expect("people:read"),
     "people:edit": Expect("people:write"),
     "people:history": Expect("people:sensitive"),
+    "people:timeline": Expect("people:read"),
     "people:duplicates": Expect("people:write"),
     # Without matches at other sites it says so and goes back to the case file.
     "people:ask_coordinators": Expect("people:write", ok=302, method="post"),

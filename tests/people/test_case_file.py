@@ -342,7 +342,12 @@ def test_the_volunteer_timeline_leaves_out_statuses_and_documents(
     assert short(date(2022, 5, 10), response) not in timeline  # the refugee status
 
 
-def test_a_long_timeline_shows_the_latest_20_events_and_folds_the_rest(
+def timeline_section(response: Any) -> str:
+    text = page_text(response)
+    return text[text.index('id="timeline"') :]
+
+
+def test_a_long_timeline_shows_the_latest_20_events_and_links_to_the_rest(
     client_for: Callable[[str], Client], site_a: Site, person: Person, add_document: Any
 ) -> None:
     # The case opened today and 24 documents issued on the first of each month before: 25 events.
@@ -351,16 +356,116 @@ def test_a_long_timeline_shows_the_latest_20_events_and_folds_the_rest(
         add_document(person, kind="identity_card", issued_on=day)
 
     response = client_for("operator_a").get(url("detail", site_a, pk=person.pk))
-    text = page_text(response)
-    timeline = text[text.index('id="timeline"') :]
-    shown, folded = timeline.split("<details>", 1)
-    with translation.override(response["Content-Language"]):
-        summary = ngettext("Show %(counter)s earlier event", "Show %(counter)s earlier events", 5)
-    assert summary % {"counter": 5} in folded
-    assert shown.count("<li") == 20
-    assert folded.split("</details>", 1)[0].count("<li") == 5
-    # Newest first: the five oldest documents are the folded ones.
+    timeline = timeline_section(response)
+    assert timeline.split("</ol>", 1)[0].count("<li") == 20
+    # Newest first: the five oldest documents are not on the case file.
     for day in days[:5]:
-        assert short(day, response) in folded and short(day, response) not in shown
+        assert short(day, response) not in timeline
     for day in days[5:]:
-        assert short(day, response) in shown
+        assert short(day, response) in timeline
+    with translation.override(response["Content-Language"]):
+        more = ngettext(
+            "These are the latest %(counter)s event: see them all.",
+            "These are the latest %(counter)s events: see them all.",
+            20,
+        ) % {"counter": 20}
+    assert more in timeline
+    assert f'href="{url("timeline", site_a, pk=person.pk)}"' in timeline
+
+
+def test_a_short_timeline_has_no_see_them_all_line(
+    client_for: Callable[[str], Client], site_a: Site, case: CaseFile
+) -> None:
+    response = client_for("operator_a").get(url("detail", site_a, pk=case.person.pk))
+    timeline = timeline_section(response)
+    assert "see them all" not in timeline and translated(response, "Case opened") in timeline
+    # The timeline page is still one click away, for its filter by kind.
+    assert f'href="{url("timeline", site_a, pk=case.person.pk)}"' in timeline
+
+
+# --- The timeline page ---------------------------------------------------------------------------
+
+
+def test_the_timeline_page_shows_every_event_a_page_of_50_at_a_time(
+    client_for: Callable[[str], Client], site_a: Site, person: Person, add_document: Any
+) -> None:
+    # The case opened today and 59 documents before: 60 events, the case opened and the 49 newest
+    # documents on the first page, the 10 oldest on the second.
+    days = [date(2018 + n // 12, n % 12 + 1, 1) for n in range(59)]
+    for day in days:
+        add_document(person, kind="identity_card", issued_on=day)
+    client = client_for("operator_a")
+    address = url("timeline", site_a, pk=person.pk)
+
+    first = client.get(address)
+    assert first.status_code == 200
+    events = page_text(first).split("<ol", 2)[2].split("</ol>", 1)[0]
+    assert events.count("<li") == 50
+    assert translated(first, "Case opened") in events
+    assert short(days[-1], first) in events and short(days[10], first) in events
+    assert short(days[9], first) not in events
+    with translation.override(first["Content-Language"]):
+        summary = ngettext(
+            "%(counter)s event recorded about the person, newest first.",
+            "%(counter)s events recorded about the person, newest first.",
+            60,
+        ) % {"counter": 60}
+    assert shows(first, summary)
+
+    second = client.get(address, {"page": 2})
+    events = page_text(second).split("<ol", 2)[2].split("</ol>", 1)[0]
+    assert events.count("<li") == 10
+    assert short(days[0], second) in events and short(days[9], second) in events
+    assert short(days[10], second) not in events
+
+
+def test_the_timeline_page_filters_by_kind_and_counts_each(
+    client_for: Callable[[str], Client], site_a: Site, case: CaseFile
+) -> None:
+    client = client_for("operator_a")
+    address = url("timeline", site_a, pk=case.person.pk)
+    response = client.get(address)
+    text = page_text(response)
+    with translation.override(response["Content-Language"]):
+        documents = gettext("documents").capitalize()
+        consents = gettext("privacy and consents").capitalize()
+    # The privacy notice and its two consents; one document.
+    assert f"{consents} (3)" in text and f"{documents} (1)" in text
+
+    only_documents = client.get(address, {"kind": "document"})
+    events = page_text(only_documents).split("<ol", 2)[2].split("</ol>", 1)[0]
+    assert events.count("<li") == 1 and short(date(2023, 9, 1), only_documents) in events
+    assert 'aria-current="page" href="?kind=document"' in page_text(only_documents)
+
+    # An unknown kind is everything, not an error.
+    anything = client.get(address, {"kind": "<script>"})
+    assert anything.status_code == 200
+    assert page_text(anything).split("<ol", 2)[2].count("<li") >= 5
+
+
+def test_the_timeline_page_is_audited_with_what_the_role_sees(
+    client_for: Callable[[str], Client], site_a: Site, case: CaseFile
+) -> None:
+    address = url("timeline", site_a, pk=case.person.pk)
+    client_for("operator_a").get(address, {"kind": "document"})
+    volunteer = client_for("volunteer_a").get(address)
+    assert volunteer.status_code == 200
+    text = page_text(volunteer)
+    assert translated(volunteer, "Privacy notice given") in text
+    assert translated(volunteer, "Confidential note") not in text
+    assert short(date(2023, 9, 1), volunteer) not in text  # the passport
+    assert short(date(2022, 5, 10), volunteer) not in text  # the refugee status
+
+    entries = audit_entries("people.person.timeline_viewed")
+    assert [(e.data["sensitive"], e.data["kind"]) for e in entries] == [(True, "document"), (False, "")]
+    assert {entry.object_id for entry in entries} == {str(case.person.pk)}
+
+
+def test_the_timeline_page_of_another_site_is_a_404_and_the_teacher_gets_403(
+    client_for: Callable[[str], Client], site_a: Site, site_b: Site, case: CaseFile
+) -> None:
+    response = client_for("operator_b").get(url("timeline", site_b, pk=case.person.pk))
+    assert response.status_code == 404
+    assert "Amina" not in page_text(response)
+    assert client_for("teacher_a").get(url("timeline", site_a, pk=case.person.pk)).status_code == 403
+    assert audit_entries("people.person.timeline_viewed") == []

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_scopes import scope
 
 from percorsi.accounts.models import User
@@ -357,7 +358,7 @@ def test_without_a_plan_the_case_file_offers_to_start_one(
     assert shows(response, "This person has no active plan.")
 
 
-def test_a_long_timeline_shows_the_latest_twenty_and_folds_the_rest(
+def test_a_long_timeline_shows_the_latest_twenty_and_the_timeline_page_all_of_them(
     operator_client: Client, site_a: Site, person: Person, operator: User
 ) -> None:
     with scope(site=site_a):
@@ -376,6 +377,19 @@ def test_a_long_timeline_shows_the_latest_twenty_and_folds_the_rest(
     response = operator_client.get(reverse("people:detail", kwargs={"site": site_a.slug, "pk": person.pk}))
     html = response.content.decode()
     timeline = html[html.index('id="timeline"') :]
-    visible, folded = timeline.split("<details>", 1)
-    assert visible.count("timeline-day") == 20
-    assert folded.count("timeline-day") >= 5  # the older interventions, the case opened, the arrival
+    assert timeline.count("timeline-day") == 20
+    with translation.override(response["Content-Language"]):
+        days = [date_format(timezone.localdate() - timedelta(days=n), "SHORT_DATE_FORMAT") for n in range(25)]
+    # The newest first (the person's own events of today among them); the oldest interventions are
+    # on the timeline page only.
+    assert all(day in timeline for day in days[:18])
+    assert not any(day in timeline for day in days[20:])
+
+    page = operator_client.get(
+        reverse("people:timeline", kwargs={"site": site_a.slug, "pk": person.pk}), {"kind": "intervention"}
+    )
+    assert page.content.decode().count("timeline-day") == 25
+    everything = operator_client.get(
+        reverse("people:timeline", kwargs={"site": site_a.slug, "pk": person.pk})
+    )
+    assert everything.content.decode().count("timeline-day") >= 27  # the case opened, the arrival

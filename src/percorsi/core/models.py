@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -96,6 +99,20 @@ class SiteOwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        """`get_<field>_display()`, as Django's but translating only the label it returns: Django's
+        hashes every label of the field on each call, and hashing a lazy label translates it (a case
+        file made some 400 translations for its 40 labels)."""
+        labels: dict[Any, Any] | None = field.__dict__.get("_percorsi_labels")
+        if labels is None:
+            labels = field.__dict__["_percorsi_labels"] = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value: Django's way
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
+        return force_str(label, strings_only=True)
 
 
 class AuditOutcome(models.TextChoices):

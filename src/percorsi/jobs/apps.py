@@ -21,12 +21,20 @@ class JobsConfig(AppConfig):
             TrainingEnrolment,
         )
         from percorsi.jobs.selectors import case_file_panel, timeline_events
-        from percorsi.people.selectors import CASE_FILE_PANELS, TIMELINE_SOURCES
+        from percorsi.people.selectors import CASE_FILE_PANELS, TIMELINE_KINDS, TIMELINE_SOURCES
         from percorsi.people.services import register_person_records
 
         demo.register("jobs", lambda site: create_demo_jobs(site=site))
         CASE_FILE_PANELS.append(case_file_panel)
         TIMELINE_SOURCES.append(timeline_events)
+        TIMELINE_KINDS.update(
+            {
+                "work": _("work"),
+                "application": _("job applications"),
+                "training": _("training courses"),
+                "recognition": _("recognition of qualifications"),
+            }
+        )
         # A transfer moves the person's desk records to the new site; a merge moves them to the kept
         # record (the CV stays with its record: one CV a person).
         register_person_records(

@@ -493,7 +493,7 @@ def person_qualifications(person: Person, today: date | None = None) -> list[Qua
     ]
 
 
-def timeline_events(person: Person, membership: Any) -> list[Any]:
+def timeline_events(person: Person, membership: Any, limit: int | None = None) -> list[Any]:
     """Recognition procedures on the case file's timeline: started, and their outcome."""
     from percorsi.people.selectors import TimelineEvent
 

@@ -379,7 +379,7 @@ def case_file_panel(person: Person, membership: Any) -> Any:
     )
 
 
-def timeline_events(person: Person, membership: Any) -> list[Any]:
+def timeline_events(person: Person, membership: Any, limit: int | None = None) -> list[Any]:
     """Applications and placements on the case file's timeline."""
     from percorsi.people.selectors import TimelineEvent
 

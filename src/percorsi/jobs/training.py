@@ -350,7 +350,7 @@ def enrolment_summary(enrolment: TrainingEnrolment) -> str:
     return str(status)
 
 
-def timeline_events(person: Person, membership: Any) -> list[Any]:
+def timeline_events(person: Person, membership: Any, limit: int | None = None) -> list[Any]:
     """The trainings on the case file's timeline: when each was suggested and its current status.
     One query."""
     from percorsi.people.selectors import TimelineEvent

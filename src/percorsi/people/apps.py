@@ -44,6 +44,7 @@ class PeopleConfig(AppConfig):
                 "people.person.transferred": _("Case transferred to another site"),
                 "people.person.updated": _("Record changed"),
                 "people.person.viewed": _("Case file consulted"),
+                "people.person.timeline_viewed": _("Timeline of a case consulted"),
                 "people.privacy_notice.added": _("Privacy notice and consents recorded"),
                 "people.person.merged": _("Records merged"),
                 "people.duplicates.coordinators_asked": _(

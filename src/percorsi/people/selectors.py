@@ -10,6 +10,7 @@ from typing import Any, overload
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from percorsi.core.models import Site
 from percorsi.people import matching
@@ -321,9 +322,22 @@ class CasePanel:
 
 
 # Apps above people register here (people may not import them): a panel maker gets the person and
-# the membership and returns a panel or None; a timeline source returns events about the person.
+# the membership and returns a panel or None; a timeline source gets the person, the membership and
+# `limit`, how many of the newest events the page shows (None: all), and returns events about the
+# person: at least its `limit` newest ones (more are left out), all of them without a limit.
 CASE_FILE_PANELS: list[Callable[[Person, Any], CasePanel | None]] = []
-TIMELINE_SOURCES: list[Callable[[Person, Any], list[TimelineEvent]]] = []
+TIMELINE_SOURCES: list[Callable[[Person, Any, int | None], list[TimelineEvent]]] = []
+# The kinds of events, with their names for the timeline's filter, in the filter's order; apps above
+# people add theirs.
+TIMELINE_KINDS: dict[str, Any] = {
+    "case": gettext_lazy("case"),
+    "status": gettext_lazy("legal status"),
+    "document": gettext_lazy("documents"),
+    "consent": gettext_lazy("privacy and consents"),
+    "note": gettext_lazy("confidential notes"),
+}
+# The case file shows the newest events; the timeline page all of them.
+TIMELINE_LATEST = 20
 
 
 def case_file_panels(person: Person, membership: Any) -> list[CasePanel]:
@@ -391,9 +405,11 @@ def timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
     return sorted(events, key=lambda e: e.day, reverse=True)
 
 
-def full_timeline(person: Person, membership: Any) -> list[TimelineEvent]:
-    """The case file's timeline: people's own events and those of the apps above (plans...)."""
+def full_timeline(person: Person, membership: Any, *, limit: int | None = None) -> list[TimelineEvent]:
+    """The person's timeline, newest first: people's own events and those of the apps above (plans,
+    the job desk...); with `limit`, only the newest `limit` events."""
     events = timeline(person, sensitive=membership.has("people:sensitive"))
     for source in TIMELINE_SOURCES:
-        events.extend(source(person, membership))
-    return sorted(events, key=lambda e: e.day, reverse=True)
+        events.extend(source(person, membership, limit))
+    events.sort(key=lambda e: e.day, reverse=True)
+    return events if limit is None else events[:limit]

@@ -18,6 +18,7 @@ urlpatterns = [
     path(P + "<int:pk>/", views.person_detail, name="detail"),
     path(P + "<int:pk>/edit/", views.person_edit, name="edit"),
     path(P + "<int:pk>/history/", views.person_history, name="history"),
+    path(P + "<int:pk>/timeline/", views.person_timeline, name="timeline"),
     path(P + "<int:pk>/duplicates/", views.duplicates, name="duplicates"),
     path(P + "<int:pk>/duplicates/ask/", views.ask_coordinators, name="ask_coordinators"),
     path(P + "<int:pk>/status/", views.case_status, name="status"),

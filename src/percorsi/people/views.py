@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -183,7 +185,9 @@ def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         "current_status": selectors.current_legal_status(person),
         "permit_valid_until": selectors.permit_valid_until(person, today),
         "expiries": selectors.expiries_for(person, today=today) if sensitive else [],
-        "timeline": selectors.full_timeline(person, request.membership),
+        # One event more than it shows: then there are more, on the timeline page.
+        "timeline": selectors.full_timeline(person, request.membership, limit=selectors.TIMELINE_LATEST + 1),
+        "timeline_latest": selectors.TIMELINE_LATEST,
         "panels": selectors.case_file_panels(person, request.membership),
         "nationalities": [reference.country_name(n.country) for n in person.nationalities.all()],
         "languages": [(reference.language_name(lang.language), lang) for lang in person.languages.all()],
@@ -196,6 +200,47 @@ def person_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
         "elsewhere": request.session.get(f"elsewhere_{person.pk}", 0),
     }
     return render(request, "people/person_detail.html", context)
+
+
+TIMELINE_PAGE_SIZE = 50
+
+
+@require_GET
+@site_permission_required("people:read")
+def person_timeline(request: HttpRequest, site: str, pk: int) -> HttpResponse:
+    """Everything recorded about the person, newest first, a kind at a time if asked; audited as the
+    case file is, with what the role may see of it."""
+    sensitive = request.membership.has("people:sensitive")
+    person = selectors.case_file(site=request.site, pk=pk, sensitive=sensitive)
+    if person is None:
+        _person(request, pk)  # another site's person: a 404 with an audit entry
+        raise Http404
+    events = selectors.full_timeline(person, request.membership)
+    counts = Counter(event.kind for event in events)
+    order = list(selectors.TIMELINE_KINDS)
+    kinds = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
+    kind = request.GET.get("kind", "")
+    if kind not in counts:
+        kind = ""  # an unknown kind (an old link, a typed address): everything
+    shown = [event for event in events if event.kind == kind] if kind else events
+    page = Paginator(shown, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        action="people.person.timeline_viewed",
+        obj=person,
+        data={"sensitive": sensitive, "kind": kind, "page": page.number},
+    )
+    return render(
+        request,
+        "people/timeline.html",
+        {
+            "person": person,
+            "page": page,
+            "kind": kind,
+            "total": len(events),
+            "kinds": [(k, selectors.TIMELINE_KINDS.get(k, k), counts[k]) for k in kinds],
+            "query": urlencode({"kind": kind}) if kind else "",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

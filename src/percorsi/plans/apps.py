@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from percorsi.core import audit_labels, demo
-        from percorsi.people.selectors import CASE_FILE_PANELS, TIMELINE_SOURCES
+        from percorsi.people.selectors import CASE_FILE_PANELS, TIMELINE_KINDS, TIMELINE_SOURCES
         from percorsi.people.services import register_person_records
         from percorsi.plans.demo import create_demo_plans
         from percorsi.plans.models import (
@@ -36,6 +36,16 @@ class PlansConfig(AppConfig):
         TIMELINE_SOURCES.append(timeline_events)
         CASE_FILE_PANELS.append(autonomy_panel)
         TIMELINE_SOURCES.append(review_events)
+        TIMELINE_KINDS.update(
+            {
+                "plan": _("plan"),
+                "goal": _("goals"),
+                "review": _("reviews"),
+                "assessment": _("autonomy matrix"),
+                "intervention": _("interventions"),
+                "appointment": _("appointments"),
+            }
+        )
 
         register_person_records(
             transferred=[

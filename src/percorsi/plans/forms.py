@@ -130,12 +130,12 @@ class PlanListForm(forms.Form):
 # --- Interventions (issue 4, item 5) --------------------------------------------------------------
 
 
-class InterventionForm(forms.Form):
-    """An entry of the log of interventions.
+QUICK_NOTE_LABEL = _("Short note")
 
-    `compact` is the case file's quick entry: date, service, kind, minutes, goal and a short note,
-    the operator being the person who records it. A quick entry is validated with the full form, so
-    that a refused one opens the full form with everything typed."""
+
+class InterventionForm(forms.Form):
+    """An entry of the log of interventions. The case file's quick entry (plans.selectors.QuickEntry)
+    posts a part of these fields, validated here."""
 
     happened_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     service = forms.ChoiceField(label=_("Service"), choices=[("", _("—")), *InterventionService.choices])
@@ -159,7 +159,6 @@ class InterventionForm(forms.Form):
         *args: Any,
         goals: list[Goal],
         operators: list[Any],
-        compact: bool = False,
         editing: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -167,28 +166,21 @@ class InterventionForm(forms.Form):
         self.goals = {goal.pk: goal for goal in goals}
         self.operators = {user.pk: user for user in operators}
         none = [("", _("none"))]
-        if compact:
-            self.fields["goal"].choices = none + [(g.pk, g.description) for g in goals]
-            for name in ("operator", "outcome", "version"):
-                del self.fields[name]
-            self.fields["notes"].widget = forms.TextInput(attrs={"maxlength": 300})
-            self.fields["notes"].label = _("Short note")
+        by_plan: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+        for goal in goals:
+            label = str(_("Plan from %(day)s")) % {
+                "day": formats.date_format(goal.plan.started_on, "SHORT_DATE_FORMAT")
+            }
+            if not goal.plan.is_active:
+                label += " · " + str(_("closed"))
+            by_plan.setdefault(goal.plan_id, (label, []))[1].append((goal.pk, goal.description))
+        self.fields["goal"].choices = none + list(by_plan.values())
+        blank = _("unchanged") if editing else _("who records it")
+        self.fields["operator"].choices = [("", blank), *((user.pk, str(user)) for user in operators)]
+        if editing:
+            self.fields["version"].required = True
         else:
-            by_plan: dict[int, tuple[str, list[tuple[int, str]]]] = {}
-            for goal in goals:
-                label = str(_("Plan from %(day)s")) % {
-                    "day": formats.date_format(goal.plan.started_on, "SHORT_DATE_FORMAT")
-                }
-                if not goal.plan.is_active:
-                    label += " · " + str(_("closed"))
-                by_plan.setdefault(goal.plan_id, (label, []))[1].append((goal.pk, goal.description))
-            self.fields["goal"].choices = none + list(by_plan.values())
-            blank = _("unchanged") if editing else _("who records it")
-            self.fields["operator"].choices = [("", blank), *((user.pk, str(user)) for user in operators)]
-            if editing:
-                self.fields["version"].required = True
-            else:
-                del self.fields["version"]
+            del self.fields["version"]
 
     def clean_goal(self) -> Goal | None:
         chosen = self.cleaned_data.get("goal")

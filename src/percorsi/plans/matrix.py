@@ -392,6 +392,13 @@ def svg(chart: Chart, chart_id: str = "matrix-chart") -> SafeString:
     lines, dots and numbers make thousands of template nodes, which were the largest part of
     rendering a case file (and of the plan and matrix pages). Every text is escaped."""
     ink, grey, blue = "#17324d", "#5d7083", "#0066cc"
+    written: dict[date | None, str] = {}
+
+    def short(day: date | None) -> str:  # each day written once, though ten panels show it
+        if day not in written:
+            written[day] = escape(_short(day))
+        return written[day]
+
     title = gettext(
         "Autonomy scores by domain from %(start)s to %(end)s, from 1 (acute problems) to 5 (fully "
         "self-sufficient); the same scores are in the table."
@@ -418,12 +425,12 @@ def svg(chart: Chart, chart_id: str = "matrix-chart") -> SafeString:
         anchor = "middle" if chart.ends_on == chart.starts_on else "start"
         dates = (
             f'<text x="{chart.ticks[0]}" y="{chart.date_y}" text-anchor="{anchor}" font-size="11"'
-            f' fill="{grey}">{escape(_short(chart.starts_on))}</text>'
+            f' fill="{grey}">{short(chart.starts_on)}</text>'
         )
         if chart.ends_on != chart.starts_on:
             dates += (
                 f'<text x="{chart.last_x}" y="{chart.date_y}" text-anchor="end" font-size="11"'
-                f' fill="{grey}">{escape(_short(chart.ends_on))}</text>'
+                f' fill="{grey}">{short(chart.ends_on)}</text>'
             )
     middle_x, middle_y = chart.middle
     not_assessed = escape(gettext("not assessed"))
@@ -443,7 +450,7 @@ def svg(chart: Chart, chart_id: str = "matrix-chart") -> SafeString:
             )
             out.extend(
                 f'<circle cx="{point.x}" cy="{point.y}" r="4.5" fill="{blue}" stroke="#fff"'
-                f' stroke-width="1.5"><title>{escape(_short(point.day))}: {point.score}</title></circle>'
+                f' stroke-width="1.5"><title>{short(point.day)}: {point.score}</title></circle>'
                 f'<text x="{point.x}" y="{point.label_y}" text-anchor="middle" font-size="11"'
                 f' font-weight="600" fill="{ink}">{point.score}</text>'
                 for point in panel.points

@@ -274,7 +274,7 @@ def case_file_panel(person: Person, membership: Any) -> CasePanel | None:
     )
 
 
-def timeline_events(person: Person, membership: Any) -> list[TimelineEvent]:
+def timeline_events(person: Person, membership: Any, limit: int | None = None) -> list[TimelineEvent]:
     """Plans started and closed, goals reached or not, for the case file's timeline."""
     if not membership.has("plans:read"):
         return []
@@ -441,48 +441,73 @@ def intervention_goals(*, person: Person, active_only: bool = False) -> list[Goa
 RECENT_INTERVENTIONS = 5
 
 
-def _case_file_interventions(person: Person) -> list[Intervention]:
-    """The person's interventions, newest first, read once per case file view (the panel shows the
-    latest, the timeline all of them)."""
-    cached: list[Intervention] | None = getattr(person, "_case_file_interventions", None)
-    if cached is None:
-        cached = list(
-            Intervention.objects.filter(person=person)
-            .select_related("operator")
-            .order_by("-happened_on", "-pk")
-        )
-        # Their goals are among the person's goals, read already: no join for them.
-        goals = {goal.pk: goal for goal in _case_file_goals(person)}
-        for intervention in cached:
-            if intervention.goal_id in goals:
-                intervention.goal = goals[intervention.goal_id]
-        person._case_file_interventions = cached  # type: ignore[attr-defined]
-    return cached
+def _case_file_interventions(person: Person, limit: int | None = None) -> list[Intervention]:
+    """The person's interventions, newest first (with `limit`, the newest `limit`), read once per
+    case file view: the panel shows the latest, the timeline as many as it shows."""
+    cached: tuple[int | None, list[Intervention]] | None = getattr(person, "_case_file_interventions", None)
+    if cached is not None and (cached[0] is None or (limit is not None and limit <= cached[0])):
+        return cached[1][:limit]
+    found = (
+        Intervention.objects.filter(person=person).select_related("operator").order_by("-happened_on", "-pk")
+    )
+    interventions = list(found[:limit] if limit is not None else found)
+    # Their goals are among the person's goals, read already: no join for them.
+    goals = {goal.pk: goal for goal in _case_file_goals(person)}
+    for intervention in interventions:
+        if intervention.goal_id in goals:
+            intervention.goal = goals[intervention.goal_id]
+    person._case_file_interventions = (limit, interventions)  # type: ignore[attr-defined]
+    return interventions
+
+
+@dataclass(frozen=True)
+class QuickEntry:
+    """What the case file's quick entry offers: the date, service, kind, minutes, goal and a short
+    note, the operator being the person who records it. Its template writes the inputs itself (the
+    form's widgets cost the case file a fifth of its time); it posts to the full form's view, which
+    validates it and, when it is refused, shows the full form with everything typed."""
+
+    today: date
+    services: list[tuple[str, str]]
+    kinds: list[tuple[str, str]]
+    kind: str  # the one chosen at first
+    goals: list[tuple[int, str]]
+    labels: dict[str, str]
+
+
+def _quick_entry(person: Person) -> QuickEntry:
+    from percorsi.plans.forms import QUICK_NOTE_LABEL, InterventionForm
+
+    fields = InterventionForm.base_fields
+    labels = {
+        name: str(fields[name].label) for name in ("happened_on", "service", "kind", "duration_minutes")
+    }
+    return QuickEntry(
+        today=timezone.localdate(),
+        services=InterventionService.choices,
+        kinds=InterventionKind.choices,
+        kind=InterventionKind.PLANNED,
+        goals=[(goal.pk, goal.description) for goal in intervention_goals(person=person, active_only=True)],
+        labels=labels | {"goal": str(fields["goal"].label), "notes": str(QUICK_NOTE_LABEL)},
+    )
 
 
 def interventions_panel(person: Person, membership: Any) -> CasePanel | None:
     """The case file's part of the log: the last interventions and a quick entry (plans:write)."""
-    from percorsi.plans.forms import InterventionForm  # the panel carries the quick-entry form
-
     if not membership.has("plans:read"):
         return None
-    recent = _case_file_interventions(person)[:RECENT_INTERVENTIONS]
+    recent = _case_file_interventions(person, RECENT_INTERVENTIONS)
     can_write = (
         membership.has("plans:write")
         and person.deleted_at is None
         and person.case_status != CaseStatus.CLOSED
     )
-    form = None
-    if can_write:
-        form = InterventionForm(
-            goals=intervention_goals(person=person, active_only=True), operators=[], compact=True
-        )
     return CasePanel(
         "plans/_interventions_panel.html",
         {
             "person": person,
             "recent": recent,
-            "form": form,
+            "quick": _quick_entry(person) if can_write else None,
             "can_write": membership.has("plans:write") and person.deleted_at is None,
             "sees_notes": membership.has("people:sensitive"),
         },
@@ -490,7 +515,7 @@ def interventions_panel(person: Person, membership: Any) -> CasePanel | None:
     )
 
 
-def intervention_events(person: Person, membership: Any) -> list[TimelineEvent]:
+def intervention_events(person: Person, membership: Any, limit: int | None = None) -> list[TimelineEvent]:
     """One event per intervention on the case file's timeline: the service and the kind."""
     if not membership.has("plans:read"):
         return []
@@ -498,7 +523,7 @@ def intervention_events(person: Person, membership: Any) -> list[TimelineEvent]:
     services, kinds = dict(InterventionService.choices), dict(InterventionKind.choices)
     titles = {False: _("Intervention: %(service)s"), True: _("Emergency intervention: %(service)s")}
     events = []
-    for intervention in _case_file_interventions(person):
+    for intervention in _case_file_interventions(person, limit):
         emergency = intervention.kind == InterventionKind.EMERGENCY
         service = services.get(intervention.service, intervention.service)
         events.append(
@@ -582,7 +607,7 @@ def autonomy_panel(person: Person, membership: Any) -> CasePanel | None:
     )
 
 
-def review_events(person: Person, membership: Any) -> list[TimelineEvent]:
+def review_events(person: Person, membership: Any, limit: int | None = None) -> list[TimelineEvent]:
     """Reviews held with the person and assessments made on their own (intake, closure...)."""
     if not membership.has("plans:read"):
         return []
@@ -590,7 +615,8 @@ def review_events(person: Person, membership: Any) -> list[TimelineEvent]:
     assessments = _case_file_assessments(person)
     scored = {assessment.review_id for assessment in assessments}
     plans = [plan.pk for plan in _case_file_plans(person)]
-    for review in Review.objects.filter(plan_id__in=plans) if plans else []:
+    reviews = Review.objects.filter(plan_id__in=plans).order_by("-held_on", "-pk")
+    for review in (reviews[:limit] if limit is not None else reviews) if plans else []:
         detail = [str(_("the person agreed"))] if review.person_agreed else []
         if review.pk in scored:
             detail.append(str(_("autonomy matrix scored")))
@@ -832,7 +858,7 @@ def appointments_panel(person: Person, membership: Any) -> CasePanel | None:
     )
 
 
-def appointment_events(person: Person, membership: Any) -> list[TimelineEvent]:
+def appointment_events(person: Person, membership: Any, limit: int | None = None) -> list[TimelineEvent]:
     """Appointments held or missed and walk-ins, for the case file's timeline."""
     if not membership.has("plans:read"):
         return []
