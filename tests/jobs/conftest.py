@@ -14,7 +14,7 @@ from percorsi.core.models import Site
 from percorsi.jobs import services
 from percorsi.jobs.models import CV, IscoGroup, JobOffer, Occupation
 from percorsi.people.models import Person
-from tests.people.conftest import add_status, make_person, operator  # noqa: F401  (shared fixtures)
+from tests.people.conftest import add_notice, add_status, make_person, operator  # noqa: F401  (shared fixtures)
 
 # ISCO-08 codes of the occupations the tests use, with their parents.
 GROUPS = {
@@ -139,6 +139,17 @@ def make_offer(site_a: Site, operator: User) -> Callable[..., JobOffer]:  # noqa
             return services.offer_create(site=site_a, actor=operator, fields={"title": title, **fields})
 
     return make
+
+
+@pytest.fixture
+def cv_consent(add_notice: Callable[..., Any]) -> Callable[[Person], Any]:  # noqa: F811
+    """Records the person's consent to sharing the CV with employers and agencies, given today."""
+    from django.utils import timezone
+
+    def give(person: Person) -> Any:
+        return add_notice(person, timezone.localdate(), purposes=("case_management", "job_matching"))
+
+    return give
 
 
 def url(name: str, site: Site | str, **kwargs: Any) -> str:

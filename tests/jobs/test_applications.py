@@ -28,8 +28,10 @@ def test_from_an_offer_to_a_placement(
     make_offer: Callable[..., JobOffer],
     cook: Occupation,
     operator: User,
+    cv_consent: Callable[[Person], Any],
 ) -> None:
     person = make_person(site_a, "Musa", "Kamara")
+    cv_consent(person)
     save_cv(person, wants=[cook])
     offer = make_offer("Cuoco", occupation=cook, employer=None, contract_type="fixed_term", hours_per_week=30)
     with scope(site=site_a):
@@ -118,9 +120,13 @@ def test_an_interview_needs_its_date_and_a_second_application_to_the_same_offer_
 
 
 def test_a_spontaneous_application_and_a_traineeship_allowance_only_for_a_traineeship(
-    site_a: Site, client_for: Callable[[str], Client], make_person: Callable[..., Person]
+    site_a: Site,
+    client_for: Callable[[str], Client],
+    make_person: Callable[..., Person],
+    cv_consent: Callable[[Person], Any],
 ) -> None:
     person = make_person(site_a, "Yonas", "Tesfaye")
+    cv_consent(person)
     client = client_for("operator_a")
     today = timezone.localdate().isoformat()
     response = client.post(

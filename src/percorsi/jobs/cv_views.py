@@ -20,7 +20,7 @@ from percorsi.jobs import cv as cv_content
 from percorsi.jobs import selectors, services
 from percorsi.jobs.cv_forms import CVEditor, CVImportForm
 from percorsi.jobs.models import CVVersion
-from percorsi.jobs.views import _person
+from percorsi.jobs.views import _person, consent_context
 from percorsi.people.reference import country_name, language_name
 
 IMPORT_LIMIT = 5 * 1024 * 1024
@@ -81,6 +81,7 @@ def cv_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "personal": selectors.cv_personal(person, content),
             "versions": versions,
             "can_write": request.membership.has("jobs:write"),
+            **consent_context(request, person),
         },
     )
 

@@ -45,8 +45,9 @@ from percorsi.jobs.models import (
     TrainingEnrolment,
 )
 from percorsi.jobs.services import apply_profile
-from percorsi.people.choices import CaseStatus
+from percorsi.people.choices import CaseStatus, ConsentPurpose
 from percorsi.people.models import Person
+from percorsi.people.selectors import people_consenting
 
 # The trades the desk meets most: (ISCO-08 unit group, title as offers write it, weight, contract,
 # hours, gross pay, pay period, Italian level, licence).
@@ -387,12 +388,16 @@ def _applications_and_placements(
         (ApplicationStatus.REJECTED, 25),
         (ApplicationStatus.WITHDRAWN, 9),
     ]
+    # Without consent to share the CV nothing is sent: those people's applications stay prepared.
+    consenting = people_consenting([cv.person_id for cv in cvs], ConsentPurpose.JOB_MATCHING, today)
     for cv in cvs:
         if rng.random() > 0.6:
             continue
         wanted = [offer for code in cv.desired_isco for offer in by_group.get(code, [])]
         for offer in rng.sample(wanted, k=min(len(wanted), rng.choice([1, 1, 2, 3]))):
             status = rng.choices([s for s, _w in statuses], weights=[w for _s, w in statuses])[0]
+            if cv.person_id not in consenting:
+                status = ApplicationStatus.PREPARED
             since = min(today, offer.created_at.date() + timedelta(days=rng.randint(1, 40)))
             interview = None
             if status in (

@@ -22,8 +22,9 @@ from percorsi.core.records import locked_for_edit, save_with_history
 from percorsi.jobs import cv as cv_content
 from percorsi.jobs.choices import ApplicationStatus, ContractType, OfferStatus
 from percorsi.jobs.models import CV, Application, CVVersion, Employer, JobOffer, Placement
-from percorsi.people.choices import CaseStatus
+from percorsi.people.choices import CaseStatus, ConsentPurpose
 from percorsi.people.models import Person
+from percorsi.people.selectors import consent_state
 from percorsi.plans.choices import GoalStatus, InterventionService
 from percorsi.plans.models import Goal
 from percorsi.plans.services import goal_update, record_intervention
@@ -209,6 +210,20 @@ def _check_application(application: Application, today: date) -> None:
         application.sent_on = application.status_since
 
 
+def _check_consent(person: Person, today: date) -> None:
+    """Sending an application gives the person's CV and data to the employer: only with their
+    consent to that purpose in force (recorded in the case file, under Privacy and consents)."""
+    if not consent_state(person, ConsentPurpose.JOB_MATCHING, today).in_force:
+        raise DomainError(
+            _(
+                "The person has not consented to sharing their CV with employers and agencies, or has "
+                "withdrawn the consent: record it in the case file (Privacy and consents) before the "
+                "application is sent."
+            ),
+            field="status",
+        )
+
+
 def application_create(
     *,
     person: Person,
@@ -234,6 +249,8 @@ def application_create(
             site_id=person.site_id, person=person, offer=offer, employer=employer, created_by=actor, **values
         )
         _check_application(application, today or timezone.localdate())
+        if application.status != ApplicationStatus.PREPARED:
+            _check_consent(person, today or timezone.localdate())
         save_with_history(application, actor)
         audit.record(
             action="jobs.application.created",
@@ -263,9 +280,14 @@ def application_update(
         if "status" in changed and "status_since" not in changed:
             values["status_since"] = today or timezone.localdate()
             changed.append("status_since")
+        sending = current.status == ApplicationStatus.PREPARED and values.get("status", current.status) != (
+            ApplicationStatus.PREPARED
+        )
         for name in changed:
             setattr(current, name, values[name])
         _check_application(current, today or timezone.localdate())
+        if sending:  # once sent, a later withdrawal does not stop the desk from following it up
+            _check_consent(current.person, today or timezone.localdate())
         current.version += 1
         save_with_history(current, actor)
         audit.record(

@@ -24,7 +24,9 @@ from percorsi.jobs import selectors, services
 from percorsi.jobs.choices import APPLICATION_ENDED, OfferSource, OfferStatus
 from percorsi.jobs.forms import ApplicationForm, EmployerForm, OfferForm, PlacementForm, TradesForm
 from percorsi.jobs.models import Application, Employer, IscoGroup, JobOffer, Placement
+from percorsi.people.choices import ConsentPurpose
 from percorsi.people.models import Person
+from percorsi.people.selectors import consent_state, people_consenting
 from percorsi.plans.selectors import active_plan_goals
 
 PAGE_SIZE = 25
@@ -191,6 +193,9 @@ def offer_detail(request: HttpRequest, site: str, offer_id: int) -> HttpResponse
     )
     applied = {a.person_id for a in applications}
     matches, without_cv = selectors.matches_for_offer(offer)
+    consenting = people_consenting(
+        [m.person.pk for m in matches] + [a.person_id for a in applications], ConsentPurpose.JOB_MATCHING
+    )
     audit.record(action="jobs.offer.matched", obj=offer, data={"shown": len(matches)})
     return render(
         request,
@@ -201,6 +206,7 @@ def offer_detail(request: HttpRequest, site: str, offer_id: int) -> HttpResponse
             "matches": matches,
             "applied": applied,
             "without_cv": without_cv,
+            "consenting": consenting,
             "statuses": OfferStatus.choices,
             "can_write": request.membership.has("jobs:write"),
         },
@@ -304,6 +310,14 @@ def employer_detail(request: HttpRequest, site: str, employer_id: int) -> HttpRe
 # --- A person's work ----------------------------------------------------------------------------------
 
 
+def consent_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    """For jobs/_consent_banner.html: whether the person consents to sharing their CV."""
+    return {
+        "consent": consent_state(person, ConsentPurpose.JOB_MATCHING),
+        "can_record_consent": request.membership.has("people:write"),
+    }
+
+
 @require_GET
 @site_permission_required("jobs:read")
 def person_work(request: HttpRequest, site: str, pk: int) -> HttpResponse:
@@ -326,6 +340,7 @@ def person_work(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "applied": {a.offer_id for a in applications if a.offer_id},
             "can_write": request.membership.has("jobs:write"),
             "today": today,
+            **consent_context(request, person),
         },
     )
 
@@ -418,6 +433,7 @@ def application_detail(request: HttpRequest, site: str, application_id: int) -> 
             "form": form,
             "steps": [(labels.get(s["status"], s["status"]), s["status_since"]) for s in steps],
             "can_write": can_write,
+            **(consent_context(request, application.person) if application.status == "prepared" else {}),
         },
         status=form_status(form),
     )

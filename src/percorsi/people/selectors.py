@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, overload
@@ -16,6 +16,7 @@ from percorsi.core.models import Site
 from percorsi.people import matching
 from percorsi.people.choices import CaseStatus, DocumentKind, LegalStatusKind
 from percorsi.people.models import (
+    Consent,
     IdentityDocument,
     LegalStatus,
     Person,
@@ -117,6 +118,44 @@ class Expiry:
     @property
     def days_ago(self) -> int:
         return -self.days_left
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """Whether the person consents to a purpose today: the consent in force, or the last one
+    withdrawn (None when never given)."""
+
+    given: Consent | None
+    withdrawn: Consent | None
+
+    @property
+    def in_force(self) -> bool:
+        return self.given is not None
+
+
+def consent_state(person: Person, purpose: str, today: date | None = None) -> ConsentState:
+    """The person's consent to the purpose: given on or before today and not withdrawn by then.
+    One query."""
+    today = today or timezone.localdate()
+    given = withdrawn = None
+    for consent in Consent.objects.filter(person=person, purpose=purpose, given_on__lte=today).order_by(
+        "-given_on", "-pk"
+    ):
+        if consent.withdrawn_on is None or consent.withdrawn_on > today:
+            given = given or consent
+        elif withdrawn is None:
+            withdrawn = consent
+    return ConsentState(given=given, withdrawn=None if given else withdrawn)
+
+
+def people_consenting(person_ids: Iterable[int], purpose: str, today: date | None = None) -> set[int]:
+    """Of the people, those who consent to the purpose today. One query."""
+    today = today or timezone.localdate()
+    return set(
+        Consent.objects.filter(person_id__in=list(person_ids), purpose=purpose, given_on__lte=today)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .values_list("person_id", flat=True)
+    )
 
 
 def current_legal_status(person: Person) -> LegalStatus | None:
