@@ -238,6 +238,7 @@ def person_timeline(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             "kind": kind,
             "total": len(events),
             "kinds": [(k, selectors.TIMELINE_KINDS.get(k, k), counts[k]) for k in kinds],
+            "rows": [(event, selectors.TIMELINE_KINDS.get(event.kind, event.kind)) for event in page],
             "query": urlencode({"kind": kind}) if kind else "",
         },
     )
