@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.utils import translation
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from tests.browser.test_shell import OPERATOR, assert_accessible, italian, log_in, shot
 
@@ -137,4 +137,43 @@ def test_intake_shows_the_duplicate_opens_the_case_and_the_header_search_finds_t
     assert page.get_by_role("heading", level=1).inner_text() == "DIALLO Mohamed"
     assert "Guinea" in page.locator("main").inner_text()
 
+    assert page.problems == [], "\n".join(page.problems)
+
+
+def test_the_whole_timeline_from_the_case_file_filtered_by_kind(page_factory):
+    from django.db.models import Count
+
+    from percorsi.people.models import Person
+
+    with scopes_disabled():
+        person = (
+            Person.objects.filter(site__slug=SITE)
+            .annotate(n=Count("interventions"))
+            .filter(n__gt=20)
+            .order_by("-n", "pk")
+            .first()
+        )
+    assert person is not None, "the demonstration data has people with over 20 interventions"
+    page = page_factory(bypass_csp=True)
+    log_in(page)
+    page.goto(f"/s/{SITE}/people/{person.pk}/")
+    timeline = page.locator("section[aria-labelledby=timeline]")
+    assert timeline.locator("ol > li").count() == 20
+    with page.expect_navigation():
+        timeline.get_by_role("link", name=italian("The whole timeline, by kind of event")).click()
+    assert page.url.endswith(f"/s/{SITE}/people/{person.pk}/timeline/")
+    kinds = page.get_by_role("navigation", name=italian("Kind of event"))
+    interventions = kinds.get_by_role(
+        "link", name=re.compile(rf"^{italian('interventions').capitalize()} \(\d+\)$")
+    )
+    count = int(re.search(r"\((\d+)\)", interventions.inner_text()).group(1))
+    assert count == person.n
+    with page.expect_navigation():
+        interventions.click()
+    assert interventions.get_attribute("aria-current") == "page"
+    rows = page.locator("main ol.list-unstyled > li")
+    assert rows.count() == min(count, 50)
+    assert set(rows.locator(".timeline-kind").all_inner_texts()) == {italian("interventions").capitalize()}
+    shot(page, "people-timeline-interventions")
+    assert_accessible(page, "people-timeline")
     assert page.problems == [], "\n".join(page.problems)
