@@ -202,3 +202,52 @@ def test_a_desk_volunteer_records_a_placement_without_seeing_the_plan(
     volunteer, coordinator = client_for("volunteer_a"), client_for("coordinator_a")
     assert "Trovare lavoro" not in page_text(volunteer.get(url("placement_new", site_a, pk=person.pk)))
     assert "Trovare lavoro" in page_text(coordinator.get(url("placement_new", site_a, pk=person.pk)))
+
+
+def test_a_merge_moves_the_cv_to_the_kept_record_when_it_has_none_and_undoing_it_moves_it_back(
+    site_a: Site,
+    personas: Any,
+    client_for: Callable[[str], Client],
+    make_person: Callable[..., Person],
+    save_cv: Callable[..., Any],
+    cook: Occupation,
+) -> None:
+    from percorsi.jobs.models import CV
+    from percorsi.people import services as people_services
+
+    coordinator = personas["coordinator_a"].user
+    keep = make_person(site_a, "Mohamed", "Kamara")
+    absorb = make_person(site_a, "Muhammad", "Kamara")
+    cv = save_cv(absorb, wants=[cook])
+    with scope(site=site_a):
+        merge = people_services.person_merge(keep=keep, absorb=absorb, actor=coordinator)
+    with scopes_disabled():
+        moved = CV.objects.get(pk=cv.pk)
+        assert moved.person_id == keep.pk and moved.versions.count() == 1
+    page = client_for("operator_a").get(url("cv", site_a, pk=keep.pk))
+    assert said(page, "No CV yet: write it, or import a Europass XML file.") not in page_text(page)
+
+    with scope(site=site_a):
+        people_services.merge_undo(merge=merge, actor=coordinator)
+    with scopes_disabled():
+        assert CV.objects.get(pk=cv.pk).person_id == absorb.pk
+
+
+def test_a_merge_of_two_records_with_a_cv_each_keeps_each_cv_with_its_record(
+    site_a: Site,
+    personas: Any,
+    make_person: Callable[..., Person],
+    save_cv: Callable[..., Any],
+    cook: Occupation,
+) -> None:
+    from percorsi.jobs.models import CV
+    from percorsi.people import services as people_services
+
+    keep = make_person(site_a, "Mohamed", "Kamara")
+    absorb = make_person(site_a, "Muhammad", "Kamara")
+    kept_cv, absorbed_cv = save_cv(keep, wants=[cook]), save_cv(absorb, wants=[cook])
+    with scope(site=site_a):
+        people_services.person_merge(keep=keep, absorb=absorb, actor=personas["coordinator_a"].user)
+    with scopes_disabled():
+        assert CV.objects.get(pk=kept_cv.pk).person_id == keep.pk
+        assert CV.objects.get(pk=absorbed_cv.pk).person_id == absorb.pk

@@ -36,7 +36,9 @@ class JobsConfig(AppConfig):
             }
         )
         # A transfer moves the person's desk records to the new site; a merge moves them to the kept
-        # record (the CV stays with its record: one CV a person).
+        # record. One CV a person: the absorbed record's CV (with its versions) moves only when the
+        # kept record has none; otherwise it stays with the absorbed record, and an undone merge
+        # finds it there. ("site_id" is the same for both CVs: a merge is within one site.)
         register_person_records(
             transferred=[
                 (CV, "person"),
@@ -49,6 +51,7 @@ class JobsConfig(AppConfig):
                 (RecognitionStep, "procedure__person"),
             ],
             merged=[
+                (CV, ("site_id",)),
                 (Application, ("offer_id",)),
                 Placement,
                 (TrainingEnrolment, ("training_id",)),
