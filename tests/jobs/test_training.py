@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone, translation
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django_scopes import scope, scopes_disabled
 
 from percorsi.accounts.models import User
@@ -387,3 +387,70 @@ def test_the_service_refuses_what_the_form_would(
         with pytest.raises(DomainError):
             catalogue.enrolment_create(person=person, training=training, actor=operator)
         assert TrainingEnrolment.objects.get().version == 1
+
+
+def test_an_enrolment_takes_a_place_only_while_one_is_free(
+    site_a: Site,
+    client_for: Callable[[str], Client],
+    make_person: Callable[..., Person],
+    make_training: Callable[..., Training],
+    operator: User,
+) -> None:
+    training = make_training("Corso carrellisti", places=2)
+    people = [make_person(site_a, given, "Kamara") for given in ("Musa", "Awa", "Ibrahim")]
+    with scope(site=site_a):
+        enrolments = [
+            catalogue.enrolment_create(person=person, training=training, actor=operator) for person in people
+        ]
+    client = client_for("operator_a")
+
+    def enrol(enrolment: TrainingEnrolment) -> Any:
+        page = url("training_enrolment", site_a, enrolment_id=enrolment.pk)
+        fields = form_fields(client.get(page))
+        fields["status"] = "enrolled"
+        return client.post(page, fields)
+
+    assert enrol(enrolments[0]).status_code == 302
+    assert enrol(enrolments[1]).status_code == 302
+    refused = enrol(enrolments[2])
+    assert refused.status_code == 400
+    with translation.override(refused["Content-Language"]):
+        message = ngettext(
+            "The training's only place is taken. If the organiser has added places, change their number "
+            "in the training first.",
+            "All %(places)s places of the training are taken. If the organiser has added places, change "
+            "their number in the training first.",
+            2,
+        ) % {"places": 2}
+    assert message in page_text(refused)
+    with scopes_disabled():
+        assert TrainingEnrolment.objects.get(pk=enrolments[2].pk).status == "suggested"
+
+    # Fewer places than people holding one is refused too; one more place lets the third in.
+    edit = url("training_edit", site_a, training_id=training.pk)
+    fields = form_fields(client.get(edit))
+    refused = client.post(edit, {**fields, "places": "1"})
+    assert refused.status_code == 400
+    with translation.override(refused["Content-Language"]):
+        message = ngettext(
+            "%(taken)s person already has a place: the training needs at least %(taken)s.",
+            "%(taken)s people already have a place: the training needs at least %(taken)s.",
+            2,
+        ) % {"taken": 2}
+    assert message in page_text(refused)
+    assert client.post(edit, {**fields, "places": "3"}).status_code == 302
+    assert enrol(enrolments[2]).status_code == 302
+
+    # A dropped enrolment frees its place.
+    with scopes_disabled():
+        first = TrainingEnrolment.objects.get(pk=enrolments[0].pk)
+    with scope(site=site_a):
+        catalogue.enrolment_update(
+            enrolment=first, actor=operator, version=first.version, fields={"status": "dropped"}
+        )
+        fourth = catalogue.enrolment_create(
+            person=make_person(site_a, "Lamin", "Jallow"), training=training, actor=operator
+        )
+        catalogue.enrolment_update(
+            enrolment=fourth, actor=operator, version=fourth.version, fields={"status": "enrolled"}
+        )

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from percorsi.accounts.models import User
 from percorsi.core import audit
@@ -126,6 +127,18 @@ def training_update(
         for name in changed:
             setattr(current, name, values[name])
         _check_training(current)
+        if "places" in changed and current.places is not None:
+            taken = _places_taken(current)
+            if current.places < taken:
+                raise DomainError(
+                    ngettext(
+                        "%(taken)s person already has a place: the training needs at least %(taken)s.",
+                        "%(taken)s people already have a place: the training needs at least %(taken)s.",
+                        taken,
+                    )
+                    % {"taken": taken},
+                    field="places",
+                )
         current.version += 1
         save_with_history(current, actor)
         audit.record(action="jobs.training.updated", obj=current, data={"fields": ",".join(sorted(changed))})
@@ -219,6 +232,34 @@ def _check_enrolment(enrolment: TrainingEnrolment, today: date) -> None:
         )
 
 
+def _places_taken(training: Training, but: TrainingEnrolment | None = None) -> int:
+    """How many people hold a place in the training (enrolled, attending or completed)."""
+    enrolments = TrainingEnrolment.objects.filter(training=training, status__in=TAKES_A_PLACE)
+    if but is not None:
+        enrolments = enrolments.exclude(pk=but.pk)
+    return enrolments.filter(_live_people()).count()
+
+
+def _check_places(enrolment: TrainingEnrolment) -> None:
+    """An enrolment that takes a place only while the training has one free (when its places are
+    known). The training is locked, so that two enrolments at once cannot both take the last one."""
+    training = Training.objects.select_for_update().get(pk=enrolment.training_id)
+    if training.places is None:
+        return
+    if _places_taken(training, but=enrolment) >= training.places:
+        raise DomainError(
+            ngettext(
+                "The training's only place is taken. If the organiser has added places, change their "
+                "number in the training first.",
+                "All %(places)s places of the training are taken. If the organiser has added places, "
+                "change their number in the training first.",
+                training.places,
+            )
+            % {"places": training.places},
+            field="status",
+        )
+
+
 def _already_suggested() -> DomainError:
     return DomainError(
         _("This training was already suggested to this person: change the status of that enrolment instead."),
@@ -298,10 +339,13 @@ def enrolment_update(
         if "status" in changed and "status_since" not in changed:
             values["status_since"] = today
             changed.append("status_since")
+        takes_a_place = current.status not in TAKES_A_PLACE and values.get("status") in TAKES_A_PLACE
         for name in changed:
             setattr(current, name, values[name])
         _check_goal(current.goal, current.person)
         _check_enrolment(current, today)
+        if takes_a_place:
+            _check_places(current)
         current.version += 1
         save_with_history(current, actor)
         audit.record(
