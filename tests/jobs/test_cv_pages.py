@@ -16,6 +16,7 @@ from django_scopes import scope, scopes_disabled
 from lxml import etree
 
 from percorsi.core.models import Site
+from percorsi.jobs.cv_documents import DASH
 from percorsi.jobs.models import CV, CVVersion
 from percorsi.people.models import Person
 from tests.helpers import form_fields, page_text
@@ -173,3 +174,26 @@ def test_the_teacher_cannot_open_a_cv_and_another_site_gets_404(
     assert client_for("teacher_a").get(url("cv", site_a, pk=person.pk)).status_code == 403
     assert client_for("operator_b").get(url("cv", "roma", pk=person.pk)).status_code == 404
     assert client_for("operator_b").get(url("cv", "vicenza", pk=person.pk)).status_code == 404
+
+
+def test_the_cv_page_writes_dates_as_people_read_them(
+    site_a: Site, client_for: Callable[[str], Client], person: Person
+) -> None:
+    client = client_for("volunteer_a")
+    response = edit(
+        client,
+        site_a,
+        person,
+        **{
+            "work-0-position": "Cuoco di linea",
+            "work-0-start": "2019-03",
+            "work-0-end": "2021-06",
+            "education-0-title": "Diploma",
+            "education-0-start": "2010",
+            "education-0-end": "2014",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    text = page_text(client.get(url("cv", site_a, pk=person.pk)))
+    assert f"03/2019 {DASH} 06/2021" in text and f"2010 {DASH} 2014" in text
+    assert "2019-03" not in text

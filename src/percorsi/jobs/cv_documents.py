@@ -160,7 +160,9 @@ def _day(value: str) -> str:
     return "/".join(reversed(value.split("-"))) if value else ""
 
 
-def _period(start: str, end: str, current: bool = False) -> str:
+def period(start: str, end: str, current: bool = False) -> str:
+    """The dates of a job or a course as people read them: "03/2019 - 06/2021", "2019 - today" (with
+    an en dash)."""
     start, end = _day(start), _day(end)
     if current:
         return f"{start} {DASH} {_('today')}" if start else _("currently")
@@ -210,7 +212,7 @@ def _personal_facts(personal: cv.Personal) -> tuple[Fact, ...]:
 
 def _work(entry: dict[str, Any]) -> Entry:
     return Entry(
-        period=_period(entry["start"], entry["end"], entry["current"]),
+        period=period(entry["start"], entry["end"], entry["current"]),
         title=entry["position"],
         note="" if entry["formal"] else _("informal work"),
         where=_joined(entry["employer"], entry["town"], _country(entry["country"])),
@@ -234,7 +236,7 @@ def _education(entry: dict[str, Any]) -> Entry:
         Fact(_("Field of study"), entry["field"]),
     )
     return Entry(
-        period=_period(entry["start"], entry["end"]),
+        period=period(entry["start"], entry["end"]),
         title=entry["title"],
         note="",
         where=_joined(entry["organisation"], entry["town"], _country(entry["country"])),

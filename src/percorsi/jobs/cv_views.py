@@ -18,6 +18,7 @@ from percorsi.core.decorators import site_permission_required
 from percorsi.core.errors import DomainError
 from percorsi.jobs import cv as cv_content
 from percorsi.jobs import selectors, services
+from percorsi.jobs.cv_documents import period
 from percorsi.jobs.cv_forms import CVEditor, CVImportForm
 from percorsi.jobs.models import CVVersion
 from percorsi.jobs.views import _person, consent_context
@@ -40,10 +41,19 @@ def _readable(content: dict[str, Any]) -> dict[str, Any]:
     return {
         **content,
         "work": [
-            {**w, "country_name": country_name(w["country"]) if w["country"] else ""} for w in content["work"]
+            {
+                **w,
+                "country_name": country_name(w["country"]) if w["country"] else "",
+                "period": period(w["start"], w["end"], w["current"]),
+            }
+            for w in content["work"]
         ],
         "education": [
-            {**e, "country_name": country_name(e["country"]) if e["country"] else ""}
+            {
+                **e,
+                "country_name": country_name(e["country"]) if e["country"] else "",
+                "period": period(e["start"], e["end"]),
+            }
             for e in content["education"]
         ],
         "mother_tongue_names": [language_name(code) for code in content["mother_tongues"]],
