@@ -32,7 +32,9 @@ Each measure goes through the real pages with django.test.Client, logged in as a
 site, DEBUG off: the middleware, the session saved on every request, the audit entry each page
 writes and the template rendering are all part of the time. After each request the connection is
 closed if the settings say so (CONN_MAX_AGE), as the request_finished signal does in a server.
-Prints the median and p95 in milliseconds, this process's CPU time, how busy the machine's CPUs
+Prints first how long a fixed piece of pure Python takes on this machine (machines differ two- or
+threefold: compare that figure before comparing timings of two runs), then the median and p95 in
+milliseconds, this process's CPU time, how busy the machine's CPUs
 were (other work on the machine shows in the timings), the number of queries of one request, and
 whether each target of issue 3 (part 7) is met.
 """
@@ -851,6 +853,20 @@ def _code_version() -> str:
         return "unknown"
 
 
+def _machine_speed() -> float:
+    """Milliseconds for a fixed piece of pure Python (a million additions in a loop), best of five:
+    the same code's timings differ two- or threefold between the machines these figures are taken
+    on, and this number lets one run be compared with another."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def _load() -> str:
     """The machine's load average: other work on it shows in the timings."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -899,6 +915,10 @@ def main() -> None:
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {_load()}; "
             f"sizes {sizes}; index {args.index}; code {_code_version()}"
+        )
+        print(
+            f"machine speed: {_machine_speed():.0f} ms for a million additions in a Python loop "
+            "(best of 5; compare it between machines before comparing the timings below)"
         )
 
         site = Site.objects.create(slug="roma", name="Roma", city="Roma")

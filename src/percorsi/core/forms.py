@@ -13,6 +13,13 @@ from percorsi.core.models import AuditOutcome
 from percorsi.core.permissions import ASSIGNABLE_ROLES, Role
 
 
+def add_domain_error(form: forms.BaseForm, error: Any, fields: dict[str, str] | None = None) -> None:
+    """A service's refusal (a DomainError) shown on the form: under its field when the form has it
+    (`fields` maps the service's field names to the form's where they differ), else above the form."""
+    name = (fields or {}).get(error.field or "", error.field)
+    form.add_error(name if name in form.fields else None, error.message)
+
+
 def form_status(form: forms.BaseForm) -> int:
     """The HTTP status of a page with a form: 400 when a submitted form has errors, else 200."""
     return 400 if form.is_bound and form.errors else 200

@@ -21,8 +21,9 @@ from percorsi.jobs import selectors, services
 from percorsi.jobs.cv_documents import period
 from percorsi.jobs.cv_forms import CVEditor, CVImportForm
 from percorsi.jobs.models import CVVersion
-from percorsi.jobs.views import _person, consent_context
+from percorsi.jobs.views import consent_context
 from percorsi.people.reference import country_name, language_name
+from percorsi.people.views import live_person
 
 IMPORT_LIMIT = 5 * 1024 * 1024
 FORMATS = {
@@ -64,7 +65,7 @@ def _readable(content: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 @site_permission_required("jobs:read")
 def cv_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     cv = selectors.person_cv(person)
     versions = (
         list(cv.versions.select_related("created_by").only("number", "note", "created_at", "created_by"))
@@ -99,7 +100,7 @@ def cv_detail(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("jobs:write")
 def cv_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     cv = selectors.person_cv(person)
     version = cv.version if cv else 0
     more = request.POST.get("more") == "1"
@@ -138,7 +139,7 @@ def cv_download(request: HttpRequest, site: str, pk: int, kind: str) -> HttpResp
     """The current CV as a PDF or DOCX (in Italian or English: ?language=en) or Europass XML."""
     if kind not in FORMATS:
         raise Http404
-    person = _person(request, pk)
+    person = live_person(request, pk)
     cv = selectors.person_cv(person)
     if cv is None or not cv.current_id:
         messages.error(request, _("There is no CV to download yet: write it first."))
@@ -179,7 +180,7 @@ def cv_import(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """A Europass XML file into the CV, as a new version; a file that is not one changes nothing."""
     from percorsi.jobs.europass import from_xml
 
-    person = _person(request, pk)
+    person = live_person(request, pk)
     cv = selectors.person_cv(person)
     form = CVImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.forms import form_status
+from percorsi.core.forms import add_domain_error, form_status
 from percorsi.core.permissions import Role
 from percorsi.core.selectors import site_staff
 from percorsi.jobs import recognition
@@ -31,6 +31,7 @@ from percorsi.jobs.recognition_forms import (
     StepForm,
 )
 from percorsi.people.models import Person
+from percorsi.people.views import live_person
 from percorsi.plans.selectors import active_plan_goals
 
 PAGE_SIZE = 25
@@ -41,16 +42,6 @@ FOLLOWERS = (Role.OPERATOR, Role.COORDINATOR, Role.DESK_VOLUNTEER)
 def _live(person: Person) -> None:
     if person.deleted_at is not None or person.merged_into_id is not None:
         raise Http404
-
-
-def _person(request: HttpRequest, pk: int) -> Person:
-    person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
-    _live(person)
-    return person
-
-
-def _form_error(form: Any, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _qualification(request: HttpRequest, qualification_id: int) -> Qualification:
@@ -104,7 +95,7 @@ def _to_procedure(site: str, procedure: RecognitionProcedure) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("jobs:write")
 def qualification_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     form = QualificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +103,7 @@ def qualification_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
                 person=person, actor=request.user, fields=form.qualification_fields()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The qualification was saved: start its recognition when ready."))
             return redirect("jobs:person", site=site, pk=person.pk)
@@ -140,7 +131,7 @@ def qualification_edit(request: HttpRequest, site: str, qualification_id: int) -
                 fields=form.qualification_fields(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The qualification was saved."))
             return redirect("jobs:person", site=site, pk=qualification.person_id)
@@ -183,7 +174,7 @@ def recognition_new(request: HttpRequest, site: str, qualification_id: int) -> H
                 goal=data["goal"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The procedure was started with the route's usual steps."))
             return _to_procedure(site, procedure)
@@ -283,7 +274,7 @@ def recognition_edit(request: HttpRequest, site: str, procedure_id: int) -> Http
                 fields={name: data[name] for name in recognition.PROCEDURE_FIELDS},
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The procedure was saved."))
             return _to_procedure(site, procedure)
@@ -320,7 +311,7 @@ def recognition_outcome(request: HttpRequest, site: str, procedure_id: int) -> H
                 fields=form.outcome_fields(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The outcome was recorded: the procedure is closed."))
             return _to_procedure(site, procedure)
@@ -348,7 +339,7 @@ def step_edit(request: HttpRequest, site: str, procedure_id: int, step_id: int) 
                 step=step, actor=request.user, version=form.cleaned_data["version"], fields=form.step_fields()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The step was saved."))
             return _to_procedure(site, procedure)
@@ -376,7 +367,7 @@ def step_add(request: HttpRequest, site: str, procedure_id: int) -> HttpResponse
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The step was added."))
             return _to_procedure(site, procedure)

@@ -4,8 +4,6 @@ it went (enrolled, attending, completed with or without certificate, dropped).""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,23 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.forms import form_status
+from percorsi.core.forms import add_domain_error, form_status
 from percorsi.jobs import training as catalogue
 from percorsi.jobs.models import Training, TrainingEnrolment
 from percorsi.jobs.training_forms import EnrolmentForm, SuggestForm, TrainingForm
 from percorsi.people import selectors as people_selectors
 from percorsi.people.models import Person
+from percorsi.people.views import live_person
 from percorsi.plans.selectors import active_plan_goals
 
 PAGE_SIZE = 25
 PEOPLE_SHOWN = 10
-
-
-def _person(request: HttpRequest, pk: int) -> Person:
-    person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
-    if person.merged_into_id is not None or person.deleted_at is not None:
-        raise Http404
-    return person
 
 
 def _training(request: HttpRequest, training_id: int) -> Training:
@@ -48,10 +40,6 @@ def _enrolment(request: HttpRequest, enrolment_id: int) -> TrainingEnrolment:
     if enrolment.person.deleted_at is not None or enrolment.person.merged_into_id is not None:
         raise Http404
     return enrolment
-
-
-def _form_error(form: Any, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- The catalogue ------------------------------------------------------------------------------------
@@ -102,7 +90,7 @@ def training_new(request: HttpRequest, site: str) -> HttpResponse:
                 site=request.site, actor=request.user, fields=form.training_fields()
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The training was added to the catalogue."))
             return redirect("jobs:training", site=site, training_id=training.pk)
@@ -128,7 +116,7 @@ def training_edit(request: HttpRequest, site: str, training_id: int) -> HttpResp
                 fields=form.training_fields(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The training was saved."))
             return redirect("jobs:training", site=site, training_id=training.pk)
@@ -187,7 +175,7 @@ def training_detail(request: HttpRequest, site: str, training_id: int) -> HttpRe
 def training_suggest(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """Suggest a training of the catalogue to the person (`?training=` chooses it, from the
     training's page), maybe for a goal of their active plan."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     trainings = catalogue.suggestable_trainings()
     goals = active_plan_goals(person=person)
     chosen = request.GET.get("training", "")
@@ -205,7 +193,7 @@ def training_suggest(request: HttpRequest, site: str, pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -254,7 +242,7 @@ def training_enrolment(request: HttpRequest, site: str, enrolment_id: int) -> Ht
                     fields=form.enrolment_fields(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The training's status was saved."))
                 return redirect("jobs:training_enrolment", site=site, enrolment_id=enrolment.pk)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.forms import form_status
+from percorsi.core.forms import add_domain_error, form_status
 from percorsi.jobs import selectors, services
 from percorsi.jobs.choices import APPLICATION_ENDED, OfferSource, OfferStatus
 from percorsi.jobs.forms import ApplicationForm, EmployerForm, OfferForm, PlacementForm, TradesForm
@@ -27,24 +27,14 @@ from percorsi.jobs.models import Application, Employer, IscoGroup, JobOffer, Pla
 from percorsi.people.choices import ConsentPurpose
 from percorsi.people.models import Person
 from percorsi.people.selectors import consent_state, people_consenting
+from percorsi.people.views import live_person
 from percorsi.plans.selectors import active_plan_goals
 
 PAGE_SIZE = 25
 
 
-def _person(request: HttpRequest, pk: int) -> Person:
-    person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
-    if person.merged_into_id is not None or person.deleted_at is not None:
-        raise Http404
-    return person
-
-
 def _employers() -> list[Employer]:
     return list(Employer.objects.only("pk", "name").order_by("name"))
-
-
-def _form_error(form: Any, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_GET
@@ -140,7 +130,7 @@ def _save_offer(request: HttpRequest, form: OfferForm, offer: JobOffer | None) -
         if error.field == "employer":
             form.add_error("employer_name", error.message)
         else:
-            _form_error(form, error)
+            add_domain_error(form, error)
     return None
 
 
@@ -231,7 +221,7 @@ def offer_status(request: HttpRequest, site: str, offer_id: int) -> HttpResponse
 def offer_propose(request: HttpRequest, site: str, offer_id: int, pk: int) -> HttpResponse:
     """From the offer's matches: an application of that person to the offer, to be prepared."""
     offer = get_site_object_or_404(JobOffer, request, offer_id, action="jobs.offer.accessed")
-    person = _person(request, pk)
+    person = live_person(request, pk)
     try:
         application = services.application_create(person=person, actor=request.user, offer=offer)
     except DomainError as error:
@@ -283,7 +273,7 @@ def employer_detail(request: HttpRequest, site: str, employer_id: int) -> HttpRe
                     fields=form.employer_fields(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The employer was saved."))
                 return redirect("jobs:employer", site=site, employer_id=employer.pk)
@@ -322,7 +312,7 @@ def consent_context(request: HttpRequest, person: Person) -> dict[str, Any]:
 @site_permission_required("jobs:read")
 def person_work(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """A person at the job desk: CV, applications, placements, and the open offers that fit them."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     applications = selectors.person_applications(person)
     placements = selectors.person_placements(person)
     today = timezone.localdate()
@@ -362,7 +352,7 @@ def _application(request: HttpRequest, application_id: int) -> Application:
 def application_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """A spontaneous application of the person to an employer (applications to an offer start from
     the offer's page)."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     form = ApplicationForm(request.POST or None, spontaneous=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,7 +366,7 @@ def application_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             if error.field == "employer":
                 form.add_error("employer_name", error.message)
             else:
-                _form_error(form, error)
+                add_domain_error(form, error)
         else:
             messages.success(request, _("The application was recorded."))
             return redirect("jobs:application", site=site, application_id=application.pk)
@@ -411,7 +401,7 @@ def application_detail(request: HttpRequest, site: str, application_id: int) -> 
                     fields=form.application_fields(),
                 )
             except DomainError as error:
-                _form_error(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The application was saved."))
                 return redirect("jobs:application", site=site, application_id=application.pk)
@@ -450,7 +440,7 @@ def _placement_goals(request: HttpRequest, person: Person) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("jobs:write")
 def placement_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     application = None
     application_id = request.GET.get("application") or request.POST.get("application")
     initial: dict[str, Any] = {"started_on": timezone.localdate()}
@@ -489,7 +479,7 @@ def placement_new(request: HttpRequest, site: str, pk: int) -> HttpResponse:
             if error.field == "employer":
                 form.add_error("employer_name", error.message)
             else:
-                _form_error(form, error)
+                add_domain_error(form, error)
         else:
             messages.success(request, _("The placement was recorded."))
             return redirect("jobs:person", site=site, pk=person.pk)
@@ -537,7 +527,7 @@ def placement_edit(request: HttpRequest, site: str, placement_id: int) -> HttpRe
             if error.field == "employer":
                 form.add_error("employer_name", error.message)
             else:
-                _form_error(form, error)
+                add_domain_error(form, error)
         else:
             messages.success(request, _("The placement was saved."))
             return redirect("jobs:person", site=site, pk=person.pk)

@@ -57,8 +57,9 @@ def _person(request: HttpRequest, pk: int) -> Person:
     return person
 
 
-def _live_person(request: HttpRequest, pk: int) -> Person:
-    """As `_person`, for changes: a deleted record must be restored first."""
+def live_person(request: HttpRequest, pk: int) -> Person:
+    """As `_person`, for changes and for the pages of the apps above people: a 404 for a deleted
+    record (restore it first) as for a merged one."""
     person = _person(request, pk)
     if person.deleted_at is not None:
         raise Http404
@@ -247,7 +248,7 @@ def person_timeline(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def person_edit(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS if name != "operator"}
     initial |= {
         "operator": person.operator_id,
@@ -312,7 +313,7 @@ def _small_form_page(
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def language_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     return _small_form_page(
         request,
         person=person,
@@ -332,7 +333,7 @@ def language_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_POST
 @site_permission_required("people:write")
 def language_remove(request: HttpRequest, site: str, pk: int, language_id: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     try:
         services.language_remove(person=person, actor=request.user, language_id=language_id)
     except DomainError as error:
@@ -345,7 +346,7 @@ def language_remove(request: HttpRequest, site: str, pk: int, language_id: int) 
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def household_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     form = HouseholdForm(request.POST if request.method == "POST" else None)
 
     def link(data: dict[str, Any]) -> None:
@@ -369,7 +370,7 @@ def household_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:sensitive")
 def legal_status_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     return _small_form_page(
         request,
         person=person,
@@ -384,7 +385,7 @@ def legal_status_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:sensitive")
 def document_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     form = DocumentForm(request.POST if request.method == "POST" else None, request.FILES or None)
 
     def add(data: dict[str, Any]) -> None:
@@ -428,7 +429,7 @@ def document_scan(request: HttpRequest, site: str, pk: int, document_id: int) ->
 @require_POST
 @site_permission_required("people:sensitive")
 def document_replace(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     document = IdentityDocument.objects.filter(
         pk=document_id, person=person, replaced_at__isnull=True
     ).first()
@@ -463,7 +464,7 @@ def _without_version(data: dict[str, Any]) -> dict[str, Any]:
 @site_permission_required("people:sensitive")
 def legal_status_edit(request: HttpRequest, site: str, pk: int, status_id: int) -> HttpResponse:
     """Correct a mistake in an entry; a change of status is a new entry (`legal_status_add`)."""
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     entry = _legal_status(person, status_id)
     initial = {name: getattr(entry, name) for name in services.LEGAL_STATUS_FIELDS}
     form = LegalStatusCorrectForm(
@@ -487,7 +488,7 @@ def legal_status_edit(request: HttpRequest, site: str, pk: int, status_id: int) 
 @site_permission_required("people:sensitive")
 def legal_status_remove(request: HttpRequest, site: str, pk: int, status_id: int) -> HttpResponse:
     """Confirm, with a reason, the removal of an entry recorded by mistake."""
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     entry = _legal_status(person, status_id)
     return _small_form_page(
         request,
@@ -505,7 +506,7 @@ def legal_status_remove(request: HttpRequest, site: str, pk: int, status_id: int
 @site_permission_required("people:sensitive")
 def document_edit(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
     """Correct a mistake in a document; its scan is kept, replaced or removed."""
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     document = _document(person, document_id)
     initial = {name: getattr(document, name) for name in services.DOCUMENT_FIELDS}
     form = DocumentCorrectForm(
@@ -544,7 +545,7 @@ def document_edit(request: HttpRequest, site: str, pk: int, document_id: int) ->
 @site_permission_required("people:sensitive")
 def document_remove(request: HttpRequest, site: str, pk: int, document_id: int) -> HttpResponse:
     """Confirm, with a reason, the removal of a document recorded by mistake, with its scan."""
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     document = _document(person, document_id)
     return _small_form_page(
         request,
@@ -561,7 +562,7 @@ def document_remove(request: HttpRequest, site: str, pk: int, document_id: int) 
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def privacy_notice_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     return _small_form_page(
         request,
         person=person,
@@ -582,7 +583,7 @@ def privacy_notice_add(request: HttpRequest, site: str, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def consent_withdraw(request: HttpRequest, site: str, pk: int, consent_id: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     consent = Consent.objects.filter(pk=consent_id, person=person).first()
     if consent is None:
         raise Http404
@@ -604,7 +605,7 @@ def consent_withdraw(request: HttpRequest, site: str, pk: int, consent_id: int) 
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:sensitive")
 def note_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     return _small_form_page(
         request,
         person=person,
@@ -621,7 +622,7 @@ def note_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:write")
 def case_status(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     initial = {
         "status": person.case_status,
         "since": timezone.localdate(),
@@ -648,7 +649,7 @@ def case_status(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("people:merge")
 def transfer(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     sites = [(s.pk, s.name) for s in Site.objects.filter(is_active=True).exclude(pk=request.site.pk)]
     form = TransferForm(
         request.POST if request.method == "POST" else None, initial={"version": person.version}, sites=sites
@@ -731,7 +732,7 @@ def person_history(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_GET
 @site_permission_required("people:write")
 def duplicates(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     lookup = {
         "given_names": person.given_names,
         "family_names": person.family_names,
@@ -791,7 +792,7 @@ def alerts(request: HttpRequest, site: str) -> HttpResponse:
 @site_permission_required("people:merge")
 def merge(request: HttpRequest, site: str, pk: int, other_pk: int) -> HttpResponse:
     """Two records side by side; the coordinator chooses the one to keep and confirms."""
-    first, second = _live_person(request, pk), _live_person(request, other_pk)
+    first, second = live_person(request, pk), live_person(request, other_pk)
     if first.pk == second.pk:
         raise Http404
     form = MergeForm(
@@ -851,7 +852,7 @@ def merge_undo(request: HttpRequest, site: str, merge_id: int) -> HttpResponse:
 @site_permission_required("people:write")
 def ask_coordinators(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """Possible matches at other sites: the coordinators (here and there) are asked to check them."""
-    person = _live_person(request, pk)
+    person = live_person(request, pk)
     try:
         count = services.ask_coordinators_about_matches(person=person, actor=request.user)
     except DomainError as error:

@@ -21,11 +21,12 @@ from percorsi.core.errors import DomainError
 from percorsi.core.forms import form_status
 from percorsi.people.models import Person
 from percorsi.people.uploads import EXTENSIONS
+from percorsi.people.views import live_person
 from percorsi.plans import matrix, selectors, services
 from percorsi.plans.choices import AssessmentOccasion, PlanStatus
 from percorsi.plans.models import Plan, Review
 from percorsi.plans.review_forms import AssessmentForm, PlanAgreementForm, ReviewForm
-from percorsi.plans.views import _person, _plan, closed_plan_redirect
+from percorsi.plans.views import _plan, closed_plan_redirect
 
 CONTENT_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
 
@@ -193,7 +194,7 @@ def review_scan(request: HttpRequest, site: str, plan_id: int, review_id: int) -
 @site_permission_required("plans:read")
 def person_matrix(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """The person's autonomy matrix over time: the chart, the table and what each level means."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     chart = matrix.chart(selectors.person_assessments(person_id=person.pk))
     audit.record(action="plans.matrix.viewed", obj=person, data={"assessments": len(chart.columns)})
     return render(
@@ -213,7 +214,7 @@ def person_matrix(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @site_permission_required("plans:write")
 def assessment_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """Score the matrix at intake or on another occasion; it joins the person's active plan, if any."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     previous = selectors.latest_assessment(person_id=person.pk)
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,

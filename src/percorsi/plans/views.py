@@ -22,11 +22,12 @@ from percorsi.accounts.models import User
 from percorsi.core import audit
 from percorsi.core.decorators import get_site_object_or_404, site_permission_required
 from percorsi.core.errors import DomainError
-from percorsi.core.forms import form_status
+from percorsi.core.forms import add_domain_error, form_status
 from percorsi.core.models import Site
 from percorsi.core.selectors import operator_choices, site_staff
 from percorsi.people.forms import RemovalForm
 from percorsi.people.models import Person
+from percorsi.people.views import live_person
 from percorsi.plans import calendar as calendar_days
 from percorsi.plans import documents, interventions, selectors, services
 from percorsi.plans.choices import AppointmentStatus, PlanStatus
@@ -54,13 +55,6 @@ from percorsi.plans.models import (
     PlanTemplate,
     Task,
 )
-
-
-def _person(request: HttpRequest, pk: int) -> Person:
-    person = get_site_object_or_404(Person, request, pk, action="people.person.accessed")
-    if person.merged_into_id is not None or person.deleted_at is not None:
-        raise Http404
-    return person
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -97,7 +91,7 @@ def plan_list(request: HttpRequest, site: str) -> HttpResponse:
 @site_permission_required("plans:read")
 def person_plans(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """The person's active plan, or the way to start one, and the past plans."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     plans = selectors.person_plans(person=person)
     active = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     if active is not None:
@@ -113,7 +107,7 @@ def person_plans(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("plans:write")
 def plan_start(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     templates = list(PlanTemplate.objects.filter(is_active=True))
     form = PlanStartForm(
         request.POST if request.method == "POST" else None,
@@ -415,7 +409,7 @@ def _intervention_form_page(
 @site_permission_required("plans:write")
 def intervention_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """The full form; the case file's quick entry posts here too (a refused one shows the full form)."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     form = InterventionForm(
         request.POST if request.method == "POST" else None,
         goals=selectors.intervention_goals(person=person),
@@ -437,7 +431,7 @@ def intervention_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @site_permission_required("plans:write")
 def intervention_edit(request: HttpRequest, site: str, pk: int, intervention_id: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     intervention = _intervention(request, person, intervention_id)
     operators = _intervention_staff(request.site)
     if intervention.operator is not None and intervention.operator not in operators:
@@ -477,7 +471,7 @@ def intervention_edit(request: HttpRequest, site: str, pk: int, intervention_id:
 @site_permission_required("plans:write")
 def intervention_remove(request: HttpRequest, site: str, pk: int, intervention_id: int) -> HttpResponse:
     """Confirm, with a reason, the removal of an entry recorded by mistake."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     intervention = _intervention(request, person, intervention_id)
     form = RemovalForm(request.POST if request.method == "POST" else None)
     return _intervention_form_page(
@@ -632,11 +626,6 @@ def _local_time(moment: Any) -> str:
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
-def _form_error(form: Any, error: DomainError, fields: dict[str, str] | None = None) -> None:
-    name = (fields or {}).get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, error.message)
-
-
 # The service's fields that the appointment form shows under another name.
 _APPOINTMENT_FORM_FIELDS = {"starts_at": "start_time", "duration_minutes": "end_time"}
 
@@ -662,7 +651,7 @@ def _appointment_page(
             overlap = True
             form.add_error("book_anyway", error.message)
         except DomainError as error:
-            _form_error(form, error, _APPOINTMENT_FORM_FIELDS)
+            add_domain_error(form, error, _APPOINTMENT_FORM_FIELDS)
         else:
             messages.success(request, success(appointment))
             return redirect(_back(request, reverse("people:detail", args=[request.site.slug, person.pk])))
@@ -678,7 +667,7 @@ def _appointment_page(
 @require_http_methods(["GET", "POST"])
 @site_permission_required("plans:write")
 def appointment_add(request: HttpRequest, site: str, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    person = live_person(request, pk)
     staff = _case_workers(request.site)
     form = AppointmentForm(
         request.POST if request.method == "POST" else None,
@@ -765,7 +754,7 @@ def appointment_status(request: HttpRequest, site: str, appointment_id: int) -> 
                 status=form.cleaned_data["status"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -794,7 +783,7 @@ def appointment_status(request: HttpRequest, site: str, appointment_id: int) -> 
 @site_permission_required("plans:write")
 def walk_in(request: HttpRequest, site: str, pk: int) -> HttpResponse:
     """Someone is at the desk without an appointment: one click on the case file records it."""
-    person = _person(request, pk)
+    person = live_person(request, pk)
     try:
         appointment = services.walk_in_record(person=person, actor=request.user)
     except DomainError as error:
@@ -927,7 +916,7 @@ def _task_page(
         try:
             save(form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, success)
             default = (
@@ -943,7 +932,7 @@ def _task_page(
 @site_permission_required("plans:write")
 def task_add(request: HttpRequest, site: str) -> HttpResponse:
     """A new task; with `?person=<case number>` it is about that person (and may serve a goal)."""
-    person = _person(request, request.GET["person"]) if request.GET.get("person") else None
+    person = live_person(request, request.GET["person"]) if request.GET.get("person") else None
     staff = _case_workers(request.site)
     goals = selectors.active_plan_goals(person=person) if person is not None else None
     form = TaskForm(
