@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
@@ -337,6 +338,16 @@ def test_a_procedure_with_no_change_for_30_days_is_reminded_once_and_listed_firs
     assert reminded(operator) == [("recognition_stalled", stalled.pk)]
     assert reminded(personas["coordinator_a"].user) == [("recognition_stalled", nobody.pk)]
     assert recent.pk not in [pk for _kind, pk in reminded(operator)]
+    # The reminders page says whose and since when, and links to the procedure.
+    page = client.get(reverse("plans:notifications", kwargs={"site": site_a.slug}))
+    line = said(
+        page,
+        "The recognition of a qualification of %(name)s has not moved since %(day)s",
+        name=person.full_name,
+        day=days(-31).strftime("%d/%m/%Y"),
+    )
+    assert line in page_text(page)
+    assert f'href="{url("recognition", site_a, procedure_id=stalled.pk)}"' in page_text(page)
 
     # A change of a step: no longer stalled, nothing new.
     step = steps_of(stalled)[0]

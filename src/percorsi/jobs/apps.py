@@ -104,10 +104,13 @@ class JobsConfig(AppConfig):
         # Qualifications and their recognition: audit labels, the case file's timeline, and the
         # reminder of a procedure with no change for 30 days (plans reads it through its registry).
         from percorsi.jobs import recognition
+        from percorsi.plans.choices import NotificationKind
         from percorsi.plans.reminders import REMINDER_SOURCES
+        from percorsi.plans.selectors import REMINDER_LINES
 
         TIMELINE_SOURCES.append(recognition.timeline_events)
         REMINDER_SOURCES.append(recognition.stalled_reminders)
+        REMINDER_LINES[NotificationKind.RECOGNITION_STALLED] = recognition.stalled_line
         audit_labels.register(
             {
                 "jobs.qualification.created": _("Qualification added"),

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from percorsi.accounts.models import User
@@ -520,6 +520,19 @@ def timeline_events(person: Person, membership: Any, limit: int | None = None) -
                 )
             )
     return events
+
+
+def stalled_line(notification: Any, site_slug: str, name: str, when: str) -> tuple[str, str]:
+    """The reminders page's line for a stalled procedure, with the procedure's address."""
+    from django.urls import reverse
+
+    since = formats.date_format(notification.due_on - timedelta(days=STALLED_DAYS), "SHORT_DATE_FORMAT")
+    text = _("The recognition of a qualification of %(name)s has not moved since %(day)s") % {
+        "name": name,
+        "day": since,
+    }
+    address = reverse("jobs:recognition", kwargs={"site": site_slug, "procedure_id": notification.object_id})
+    return text, address
 
 
 def stalled_reminders(site: Site, today: date, coordinators: list[int]) -> list[Any]:

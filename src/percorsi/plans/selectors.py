@@ -332,6 +332,12 @@ class NotificationLine:
     url: str
 
 
+# How the reminders of the apps above plans read (plans may not import them): the kind's maker gets
+# the notification, the site's slug, the person's name and the due date as written, and returns the
+# line's text and the address of what it is about.
+REMINDER_LINES: dict[str, Callable[[Any, str, str, str], tuple[str, str]]] = {}
+
+
 def notification_lines(notifications: list[Any], site_slug: str) -> list[NotificationLine]:
     """Each notification in the reader's language with a link to what it is about (two queries)."""
     from django.urls import reverse
@@ -369,6 +375,8 @@ def notification_lines(notifications: list[Any], site_slug: str) -> list[Notific
         elif n.kind == NotificationKind.PERMIT_EXPIRING:
             text = _("A permit or document of %(name)s expires on %(day)s") % {"name": name, "day": when}
             url = person_url
+        elif n.kind in REMINDER_LINES:
+            text, url = REMINDER_LINES[n.kind](n, site_slug, name, when)
         else:
             text, url = str(n.get_kind_display()), person_url
         lines.append(NotificationLine(n, text, url))

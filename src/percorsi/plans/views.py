@@ -320,9 +320,11 @@ def plan_close(request: HttpRequest, site: str, plan_id: int) -> HttpResponse:
 
 
 @require_GET
-@site_permission_required("plans:read")
+@site_permission_required("site:view")
 def notifications(request: HttpRequest, site: str) -> HttpResponse:
-    """The user's reminders at this site: unread first, then the last read ones."""
+    """The user's reminders at this site: unread first, then the last read ones. Every member may
+    open it: a reminder is made for whoever follows something (a desk volunteer following the
+    recognition of a qualification has no plans:read)."""
     # A record deleted since the reminder was made is no longer shown, its name included.
     mine = (
         Notification.objects.filter(user=request.user)
@@ -345,7 +347,7 @@ def notifications(request: HttpRequest, site: str) -> HttpResponse:
 
 
 @require_POST
-@site_permission_required("plans:read")
+@site_permission_required("site:view")
 def notifications_read(request: HttpRequest, site: str) -> HttpResponse:
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
     count = unread.update(read_at=timezone.now())
