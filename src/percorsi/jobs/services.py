@@ -280,9 +280,8 @@ def application_update(
         if "status" in changed and "status_since" not in changed:
             values["status_since"] = today or timezone.localdate()
             changed.append("status_since")
-        sending = current.status == ApplicationStatus.PREPARED and values.get("status", current.status) != (
-            ApplicationStatus.PREPARED
-        )
+        new_status = values.get("status", current.status)
+        sending = current.status == ApplicationStatus.PREPARED and new_status != ApplicationStatus.PREPARED
         for name in changed:
             setattr(current, name, values[name])
         _check_application(current, today or timezone.localdate())

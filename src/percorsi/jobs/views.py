@@ -21,7 +21,7 @@ from percorsi.core.decorators import get_site_object_or_404, site_permission_req
 from percorsi.core.errors import DomainError
 from percorsi.core.forms import add_domain_error, form_status
 from percorsi.jobs import selectors, services
-from percorsi.jobs.choices import APPLICATION_ENDED, OfferSource, OfferStatus
+from percorsi.jobs.choices import APPLICATION_ENDED, ApplicationStatus, OfferSource, OfferStatus
 from percorsi.jobs.forms import ApplicationForm, EmployerForm, OfferForm, PlacementForm, TradesForm
 from percorsi.jobs.models import Application, Employer, IscoGroup, JobOffer, Placement
 from percorsi.people.choices import ConsentPurpose
@@ -423,7 +423,11 @@ def application_detail(request: HttpRequest, site: str, application_id: int) -> 
             "form": form,
             "steps": [(labels.get(s["status"], s["status"]), s["status_since"]) for s in steps],
             "can_write": can_write,
-            **(consent_context(request, application.person) if application.status == "prepared" else {}),
+            **(
+                consent_context(request, application.person)
+                if application.status == ApplicationStatus.PREPARED
+                else {}
+            ),
         },
         status=form_status(form),
     )

@@ -137,15 +137,21 @@ def consent_state(person: Person, purpose: str, today: date | None = None) -> Co
     """The person's consent to the purpose: given on or before today and not withdrawn by then.
     One query."""
     today = today or timezone.localdate()
-    given = withdrawn = None
-    for consent in Consent.objects.filter(person=person, purpose=purpose, given_on__lte=today).order_by(
+    consents = Consent.objects.filter(person=person, purpose=purpose, given_on__lte=today).order_by(
         "-given_on", "-pk"
-    ):
-        if consent.withdrawn_on is None or consent.withdrawn_on > today:
+    )
+    given = withdrawn = None
+    for consent in consents:
+        if _in_force(consent, today):
             given = given or consent
         elif withdrawn is None:
             withdrawn = consent
     return ConsentState(given=given, withdrawn=None if given else withdrawn)
+
+
+def _in_force(consent: Consent, today: date) -> bool:
+    """The rule `people_consenting` writes as a query: given by today, not withdrawn by then."""
+    return consent.given_on <= today and (consent.withdrawn_on is None or consent.withdrawn_on > today)
 
 
 def people_consenting(person_ids: Iterable[int], purpose: str, today: date | None = None) -> set[int]:
